@@ -1,0 +1,33 @@
+"""dynast-lite: super-network neural architecture search.
+
+The search core (this package) needs only NumPy, numba, SciPy and click; it never imports torch.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import algorithms, indicators, operators, problems, reference_directions
+from .algorithms import Result, make_algorithm
+from .indicators import pareto_front
+from .minimize import minimize
+from .problem import Problem
+from .space import SearchSpace
+
+try:
+    __version__ = version("dynast-lite")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "Problem",
+    "Result",
+    "SearchSpace",
+    "__version__",
+    "algorithms",
+    "indicators",
+    "make_algorithm",
+    "minimize",
+    "operators",
+    "pareto_front",
+    "problems",
+    "reference_directions",
+]
