@@ -20,18 +20,45 @@ def main() -> None:
 
 
 @main.command("optimize")
-@click.option("--problem", "problem_name", type=click.Choice(_PROBLEMS), default="zdt1",
-              show_default=True, help="Built-in test problem.")
-@click.option("--algorithm", "--search_algo", "--search-algo", "algorithm", default="nsga2",
-              show_default=True, help="Algorithm by DyNAS-T name (ga, nsga2, random).")
-@click.option("--n-evals", "--n_evals", "--num_evals", "--num-evals", "n_evals", type=int,
-              default=20000, show_default=True, help="Evaluation budget.")
+@click.option(
+    "--problem",
+    "problem_name",
+    type=click.Choice(_PROBLEMS),
+    default="zdt1",
+    show_default=True,
+    help="Built-in test problem.",
+)
+@click.option(
+    "--algorithm",
+    "--search_algo",
+    "--search-algo",
+    "algorithm",
+    default="nsga2",
+    show_default=True,
+    help="Algorithm by DyNAS-T name (ga, nsga2, random).",
+)
+@click.option(
+    "--n-evals",
+    "--n_evals",
+    "--num_evals",
+    "--num-evals",
+    "n_evals",
+    type=int,
+    default=20000,
+    show_default=True,
+    help="Evaluation budget.",
+)
 @click.option("--population", "--pop-size", "pop_size", type=int, default=100, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the final front as JSON (X, F) to this file.")
-def optimize(problem_name: str, algorithm: str, n_evals: int, pop_size: int, seed: int,
-             output: str | None) -> None:
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the final front as JSON (X, F) to this file.",
+)
+def optimize(
+    problem_name: str, algorithm: str, n_evals: int, pop_size: int, seed: int, output: str | None
+) -> None:
     """Run a search algorithm on a built-in test problem and report its front's quality."""
     from . import indicators, make_algorithm, minimize, problems
 
@@ -50,8 +77,10 @@ def optimize(problem_name: str, algorithm: str, n_evals: int, pop_size: int, see
     click.echo(f"evaluations  {res.n_evals}")
     click.echo(f"wall time    {seconds:.3f} s")
     click.echo(f"front size   {res.F.shape[0]}")
-    click.echo(f"hypervolume  {indicators.hypervolume(res.F, ref):.6f} (ref {np.round(ref, 4).tolist()}, "
-               f"true front {indicators.hypervolume(front, ref):.6f})")
+    click.echo(
+        f"hypervolume  {indicators.hypervolume(res.F, ref):.6f} (ref {np.round(ref, 4).tolist()}, "
+        f"true front {indicators.hypervolume(front, ref):.6f})"
+    )
     click.echo(f"IGD          {indicators.igd(res.F, front):.6f}")
     if output:
         with open(output, "w") as fh:

@@ -49,9 +49,7 @@ def hypervolume(F: np.ndarray, ref_point: np.ndarray) -> float:
     F = _as_points(F)
     ref = np.asarray(ref_point, dtype=np.float64).ravel()
     if ref.shape[0] != F.shape[1]:
-        raise ValueError(
-            f"ref_point has {ref.shape[0]} coordinates but F has {F.shape[1]} objectives"
-        )
+        raise ValueError(f"ref_point has {ref.shape[0]} coordinates but F has {F.shape[1]} objectives")
     if not np.isfinite(ref).all():
         raise ValueError(f"ref_point must be finite, got {ref.tolist()}")
     P = np.ascontiguousarray(F[(F < ref).all(axis=1)])

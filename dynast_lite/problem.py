@@ -77,7 +77,7 @@ class Problem:
         hi = _as_bounds("xu", xu, self.n_var)
         if (lo > hi).any():
             j = int(np.argmax(lo > hi))
-            raise ValueError(f"xl[{j}] = {lo[j]} is above xu[{j}] = {hi[j]}")
+            raise ValueError(f"xl[{j}] = {float(lo[j])} is above xu[{j}] = {float(hi[j])}")
         mask = np.broadcast_to(np.asarray(integer, dtype=bool), (self.n_var,)).copy()
         mask.setflags(write=False)
         if mask.any() and not (
@@ -113,15 +113,14 @@ class Problem:
         if outside.any():
             r, c = np.argwhere(outside)[0]
             raise ValueError(
-                f"X[{r}, {c}] = {X[r, c]} is outside the bounds [{self.xl[c]}, {self.xu[c]}]"
+                f"X[{r}, {c}] = {float(X[r, c])} is outside the bounds "
+                f"[{float(self.xl[c])}, {float(self.xu[c])}]"
             )
         if self.integer.any() and not np.all(X[:, self.integer] == np.rint(X[:, self.integer])):
             raise ValueError("integer variables of X hold non-integer values")
         return X
 
-    def check_evaluations(
-        self, n: int, F: Any, G: Any = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def check_evaluations(self, n: int, F: Any, G: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Validate evaluation results of ``n`` candidates.
 
         Returns:
@@ -170,7 +169,7 @@ class Problem:
                 raise ValueError("with n_constr > 0 the evaluate function must return (F, G)")
             F, G = out
         else:
-            F, G = (out if isinstance(out, tuple) else (out, None))
+            F, G = out if isinstance(out, tuple) else (out, None)
         F, G, _ = self.check_evaluations(X.shape[0], F, G)
         return F, G
 

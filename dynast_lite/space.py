@@ -81,13 +81,13 @@ class SearchSpace:
     @property
     def size(self) -> int:
         """Number of distinct candidates (an exact Python int, possibly huge)."""
-        return math.prod(len(c) ** k for c, k in zip(self.choices, self.counts))
+        return math.prod(len(c) ** k for c, k in zip(self.choices, self.counts, strict=True))
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """The space in DyNAS-T's dict format."""
         return {
             n: {"count": k, "vars": [list(v) if isinstance(v, tuple) else v for v in c]}
-            for n, k, c in zip(self.names, self.counts, self.choices)
+            for n, k, c in zip(self.names, self.counts, self.choices, strict=True)
         }
 
     def to_json(self) -> str:
@@ -109,7 +109,9 @@ class SearchSpace:
         )
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{n}: {k}x{list(c)}" for n, k, c in zip(self.names, self.counts, self.choices))
+        parts = ", ".join(
+            f"{n}: {k}x{list(c)}" for n, k, c in zip(self.names, self.counts, self.choices, strict=True)
+        )
         return f"{type(self).__name__}({parts}; n_var={self.n_var})"
 
     # -- candidates ----------------------------------------------------------------------------
@@ -126,7 +128,7 @@ class SearchSpace:
             row, col = np.argwhere(bad)[0]
             name, pos = self.position(int(col))
             raise ValueError(
-                f"row {row}: index {X[row, col]!r} for {name}[{pos}] is not one of "
+                f"row {row}: index {float(X[row, col])!r} for {name}[{pos}] is not one of "
                 f"0..{int(self.xu[col])}"
             )
         return Xi.astype(np.int64)
@@ -217,9 +219,7 @@ class SearchSpace:
                 if not isinstance(values, Sequence) or isinstance(values, (str, bytes)):
                     values = [values]
                 if len(values) != self.counts[p]:
-                    raise ValueError(
-                        f"config {r}: {name!r} needs {self.counts[p]} values, got {len(values)}"
-                    )
+                    raise ValueError(f"config {r}: {name!r} needs {self.counts[p]} values, got {len(values)}")
                 for k, v in enumerate(values):
                     try:
                         idx = self._index[p].get(_hashable(v))

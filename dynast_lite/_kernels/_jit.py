@@ -8,7 +8,8 @@ through :func:`python_impl`, so tests can compare the compiled and the plain ver
 from __future__ import annotations
 
 import os
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 

@@ -120,14 +120,21 @@ def _nondominated_sorted(P: np.ndarray) -> np.ndarray:
 nondominated_sorted = jit(_nondominated_sorted)
 
 
-def _hv_sweep(P: np.ndarray, ref: np.ndarray) -> float:
-    # P: any rows of m >= 4 objectives. Visited by the first objective descending, the later
+def _hv_rec(P: np.ndarray, ref: np.ndarray) -> float:
+    # P: any rows. For m >= 4, rows are visited by the first objective descending: the later
     # rows limited to row i's box all share row i's first objective, so the volume they take
-    # from its box is a slab: (ref[0] - P[i, 0]) times an (m-1)-D hypervolume.
+    # from its box is a slab, (ref[0] - P[i, 0]) times an (m-1)-D hypervolume.
     n, m = P.shape
+    if n == 0:
+        return 0.0
+    if m == 2:
+        return hv_2d(P, ref, np.argsort(P[:, 0]))
+    if m == 3:
+        return hv_3d(P, ref, np.argsort(P[:, 2]))
     order = np.argsort(-P[:, 0], kind="mergesort")
     total = 0.0
     limited = np.empty((n, m - 1))
+    sub_ref = ref[1:].copy()
     for t in range(n):
         i = order[t]
         exclusive = 1.0
@@ -147,23 +154,9 @@ def _hv_sweep(P: np.ndarray, ref: np.ndarray) -> float:
             front = np.empty((keep.shape[0], m - 1))
             for a in range(keep.shape[0]):
                 front[a] = sub[keep[a]]
-            exclusive -= hv_rec(front, ref[1:])
+            exclusive -= hv_rec(front, sub_ref)
         total += (ref[0] - P[i, 0]) * exclusive
     return total
-
-
-hv_sweep = jit(_hv_sweep)
-
-
-def _hv_rec(P: np.ndarray, ref: np.ndarray) -> float:
-    n, m = P.shape
-    if n == 0:
-        return 0.0
-    if m == 2:
-        return hv_2d(P, ref, np.argsort(P[:, 0]))
-    if m == 3:
-        return hv_3d(P, ref, np.argsort(P[:, 2]))
-    return hv_sweep(P, ref)
 
 
 hv_rec = jit(_hv_rec)

@@ -191,7 +191,6 @@ def _rank_3d(F: np.ndarray, order: np.ndarray) -> np.ndarray:
 rank_3d = jit(_rank_3d)
 
 
-
 def _rank_bitset(Fs: np.ndarray, by_obj: np.ndarray, stride: int) -> np.ndarray:
     # Rows are renumbered by lexicographic position, so every dominator of position t lies
     # before t. For each objective c, S_c(t) = {j : F[j, c] <= F[t, c]} is a prefix of the order

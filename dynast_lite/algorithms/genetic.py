@@ -99,7 +99,9 @@ class GeneticAlgorithm(Algorithm):
         for _ in range(_BREED_ATTEMPTS):
             if have >= n:
                 break
-            children = self._breed(n - have)
+            # breed a few spare children: some repeat a parent, and another round costs more
+            need = n - have
+            children = self._breed(need + need // 8 + 2)
             children = children[self.archive.new_unique(children, taken)]
             out.append(children)
             have += children.shape[0]

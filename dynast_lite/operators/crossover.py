@@ -42,41 +42,34 @@ class SBX:
 
     def __call__(self, A, B, xl, xu, rng: np.random.Generator) -> np.ndarray:
         n, d = A.shape
-        c1 = A.copy()
-        c2 = B.copy()
+        C1 = A.copy()
+        C2 = B.copy()
         active = (rng.random((n, 1)) < self.prob) & (rng.random((n, d)) < self.prob_var)
         active &= np.abs(A - B) > 1e-14
-        u = rng.random((n, d))
-        swap = rng.random((n, d)) < 0.5
-        if active.any():
-            y1 = np.minimum(A, B)
-            y2 = np.maximum(A, B)
-            span = np.maximum(y2 - y1, 1e-14)
-            lo = np.broadcast_to(xl, A.shape)
-            hi = np.broadcast_to(xu, A.shape)
-            e1 = self.eta + 1.0
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        r, c = np.nonzero(active)
+        if r.size == 0:
+            return np.concatenate([C1, C2])
+        # only the recombined entries are computed: about half of them at the default settings
+        a, b = A[r, c], B[r, c]
+        u = rng.random(r.size)
+        swap = rng.random(r.size) < 0.5
+        lo, hi = xl[c], xu[c]
+        y1, y2 = np.minimum(a, b), np.maximum(a, b)
+        span = y2 - y1
+        e1 = self.eta + 1.0
 
-                def spread(beta):
-                    alpha = 2.0 - np.power(beta, -e1)
-                    small = u <= 1.0 / alpha
-                    return np.where(
-                        small,
-                        np.power(u * alpha, 1.0 / e1),
-                        np.power(1.0 / (2.0 - u * alpha), 1.0 / e1),
-                    )
+        def spread(beta):
+            # beta >= 1, so alpha in [1, 2) and every base below is positive
+            alpha = 2.0 - beta ** (-e1)
+            return np.where(
+                u <= 1.0 / alpha, (u * alpha) ** (1.0 / e1), (1.0 / (2.0 - u * alpha)) ** (1.0 / e1)
+            )
 
-                beta_lo = 1.0 + 2.0 * (y1 - lo) / span
-                beta_hi = 1.0 + 2.0 * (hi - y2) / span
-                k1 = 0.5 * ((y1 + y2) - spread(beta_lo) * span)
-                k2 = 0.5 * ((y1 + y2) + spread(beta_hi) * span)
-            k1 = np.clip(np.nan_to_num(k1, nan=0.0), lo, hi)
-            k2 = np.clip(np.nan_to_num(k2, nan=0.0), lo, hi)
-            first = np.where(swap, k2, k1)
-            second = np.where(swap, k1, k2)
-            c1 = np.where(active, first, A)
-            c2 = np.where(active, second, B)
-        return np.concatenate([c1, c2])
+        k1 = np.clip(0.5 * ((y1 + y2) - spread(1.0 + 2.0 * (y1 - lo) / span) * span), lo, hi)
+        k2 = np.clip(0.5 * ((y1 + y2) + spread(1.0 + 2.0 * (hi - y2) / span) * span), lo, hi)
+        C1[r, c] = np.where(swap, k2, k1)
+        C2[r, c] = np.where(swap, k1, k2)
+        return np.concatenate([C1, C2])
 
 
 @dataclass(frozen=True)

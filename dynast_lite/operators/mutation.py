@@ -38,22 +38,19 @@ class PolynomialMutation:
         n, d = X.shape
         rate = 1.0 / d if self.prob_var is None else self.prob_var
         mutate = (rng.random((n, 1)) < self.prob) & (rng.random((n, d)) < rate)
-        u = rng.random((n, d))
-        if not mutate.any():
-            return X.copy()
-        span = np.maximum(xu - xl, 1e-300)
-        d1 = (X - xl) / span
-        d2 = (xu - X) / span
+        Y = X.copy()
+        r, c = np.nonzero(mutate)
+        if r.size == 0:
+            return Y
+        # only the mutated entries are computed: 1/n_var of them by default
+        x, lo, hi = X[r, c], xl[c], xu[c]
+        span = np.maximum(hi - lo, 1e-300)
+        u = rng.random(r.size)
         e1 = self.eta + 1.0
-        power = 1.0 / e1
         low = u < 0.5
-        with np.errstate(invalid="ignore", over="ignore"):
-            val_lo = 2.0 * u + (1.0 - 2.0 * u) * np.power(1.0 - d1, e1)
-            val_hi = 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * np.power(1.0 - d2, e1)
-            delta = np.where(
-                low,
-                np.power(np.maximum(val_lo, 0.0), power) - 1.0,
-                1.0 - np.power(np.maximum(val_hi, 0.0), power),
-            )
-        Y = np.clip(X + delta * span, xl, xu)
-        return np.where(mutate, Y, X)
+        # the bases below are >= 0 for x in [lo, hi]; the clip guards rounding at the bounds
+        base_lo = np.maximum(2.0 * u + (1.0 - 2.0 * u) * (1.0 - (x - lo) / span) ** e1, 0.0)
+        base_hi = np.maximum(2.0 * (1.0 - u) + 2.0 * (u - 0.5) * (1.0 - (hi - x) / span) ** e1, 0.0)
+        delta = np.where(low, base_lo ** (1.0 / e1) - 1.0, 1.0 - base_hi ** (1.0 / e1))
+        Y[r, c] = np.clip(x + delta * span, lo, hi)
+        return Y

@@ -7,9 +7,7 @@ import numpy as np
 __all__ = ["binary_tournament"]
 
 
-def binary_tournament(
-    rank: np.ndarray, crowding: np.ndarray, n: int, rng: np.random.Generator
-) -> np.ndarray:
+def binary_tournament(rank: np.ndarray, crowding: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """Pick ``n`` parents by binary tournaments: lower rank wins, then larger crowding, then a
     coin flip. Competitors are drawn from shuffled copies of the population, so every member
     takes part in about the same number of tournaments.

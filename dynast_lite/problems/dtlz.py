@@ -62,8 +62,9 @@ def dtlz1(n_var: int = 7, n_obj: int = 3) -> Problem:
                 F[:, i] *= 1.0 - Xp[:, m]
         return F
 
-    return Problem(n_var, n_obj, 0.0, 1.0, evaluate=f, name="dtlz1",
-                   true_front=lambda n: 0.5 * _lattice(n, n_obj))
+    return Problem(
+        n_var, n_obj, 0.0, 1.0, evaluate=f, name="dtlz1", true_front=lambda n: 0.5 * _lattice(n, n_obj)
+    )
 
 
 def dtlz2(n_var: int = 12, n_obj: int = 3) -> Problem:

@@ -1,0 +1,72 @@
+import json
+import os
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+import dynast_lite as dl
+from dynast_lite.cli import main
+
+
+def test_import_does_not_pull_in_torch():
+    code = "import sys, dynast_lite; print(any(m == 'torch' or m.startswith('torch.') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and dl.__version__ in result.output
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0 and "optimize" in result.output
+
+
+def test_optimize_runs_and_writes_the_front(tmp_path):
+    out = tmp_path / "front.json"
+    result = CliRunner().invoke(
+        main,
+        ["optimize", "--problem", "zdt2", "--n-evals", "2000", "--population", "40", "--output", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "evaluations  2000" in result.output and "hypervolume" in result.output
+    data = json.loads(out.read_text())
+    assert len(data["F"]) == len(data["X"]) > 0
+
+
+def test_optimize_rejects_bad_input_with_one_clear_error():
+    runner = CliRunner()
+    result = runner.invoke(main, ["optimize", "--algorithm", "nsga9"])
+    assert result.exit_code != 0 and "unknown algorithm 'nsga9'" in result.output
+    result = runner.invoke(main, ["optimize", "--algorithm", "ga"])
+    assert result.exit_code != 0 and "GA needs exactly 1 objective(s)" in result.output
+    result = runner.invoke(main, ["optimize", "--problem", "zdt9"])
+    assert result.exit_code != 0 and "zdt9" in result.output
+
+
+def test_numpy_fallback_without_numba_matches_compiled_kernels(tmp_path):
+    """Run the kernels with numba disabled in a fresh process and compare with this one."""
+    import numpy as np
+
+    from dynast_lite._kernels import crowding_distance, non_dominated_rank
+    from dynast_lite.indicators import hypervolume
+
+    rng = np.random.default_rng(0)
+    sets = [rng.integers(0, 4, (60, m)).astype(float) for m in (2, 3, 4)] + [rng.random((450, 5))]
+    np.save(tmp_path / "sets.npy", np.array(sets, dtype=object), allow_pickle=True)
+    script = f"""
+import json, numpy as np
+from dynast_lite._kernels import HAVE_NUMBA, crowding_distance, non_dominated_rank
+from dynast_lite.indicators import hypervolume
+assert not HAVE_NUMBA
+sets = np.load({str(tmp_path / "sets.npy")!r}, allow_pickle=True)
+print(json.dumps([[non_dominated_rank(F).tolist(), crowding_distance(F).tolist(),
+                   hypervolume(F[:40], F.max(axis=0) + 1)] for F in sets]))
+"""
+    env = dict(os.environ, DYNAST_LITE_DISABLE_NUMBA="1")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    for F, (rank, crowd, hv) in zip(sets, json.loads(out.stdout), strict=True):
+        assert rank == non_dominated_rank(F).tolist()
+        assert np.allclose(crowd, crowding_distance(F))
+        assert abs(hv - hypervolume(F[:40], F.max(axis=0) + 1)) <= 1e-12 * hv

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+from conftest import tie_heavy
+from oracles import hypervolume_by_grid
+
+from dynast_lite._kernels import python_impl
+from dynast_lite._kernels.hypervolume import hv_2d, hv_3d, hv_rec
+from dynast_lite.indicators import hypervolume
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 4, 5])
+def test_matches_grid_oracle_on_random_points(rng, m):
+    for n in (1, 2, 5, 8):
+        F = rng.random((n, m))
+        ref = np.full(m, 1.1)
+        assert hypervolume(F, ref) == pytest.approx(hypervolume_by_grid(F, ref), rel=1e-12)
+
+
+@pytest.mark.parametrize("m", [2, 3, 4])
+def test_matches_grid_oracle_with_ties_and_points_beyond_ref(rng, m):
+    for _ in range(5):
+        F = tie_heavy(rng, 9, m, 4)
+        ref = np.full(m, 2.5)  # level 3 lies beyond the reference point
+        assert hypervolume(F, ref) == pytest.approx(hypervolume_by_grid(F, ref), rel=1e-12)
+
+
+def test_known_values():
+    assert hypervolume(np.array([[0.0, 0.0]]), [1.0, 1.0]) == 1.0
+    assert hypervolume(np.array([[0.0, 0.5], [0.5, 0.0]]), [1.0, 1.0]) == pytest.approx(0.75)
+    assert hypervolume(np.array([[2.0, 2.0]]), [1.0, 1.0]) == 0.0
+    # three unit vectors against (2, 2, 2): boxes of 4, pairwise overlaps of 2, triple overlap 1
+    F = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], float)
+    assert hypervolume(F, [2, 2, 2]) == pytest.approx(3 * 4 - 3 * 2 + 1)
+
+
+def test_dominated_points_and_permutations_do_not_change_volume(rng):
+    for m in (2, 3, 4, 5):
+        F = rng.random((30, m))
+        ref = np.full(m, 1.0)
+        base = hypervolume(F, ref)
+        assert hypervolume(np.vstack([F, F + 0.01, F[:5]]), ref) == pytest.approx(base, rel=1e-12)
+        assert hypervolume(F[rng.permutation(30)], ref) == pytest.approx(base, rel=1e-12)
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(ValueError, match="ref_point has 3"):
+        hypervolume(np.zeros((2, 2)), [1, 1, 1])
+    with pytest.raises(ValueError, match="NaN"):
+        hypervolume(np.array([[np.nan, 0.0]]), [1, 1])
+
+
+def test_numba_and_python_agree(rng):
+    for F in (rng.random((20, 3)), tie_heavy(rng, 20, 3)):
+        ref = np.full(3, 2.5)
+        P = np.ascontiguousarray(F[(F < ref).all(axis=1)])
+        o = np.argsort(P[:, 2])
+        assert python_impl(hv_3d)(P, ref, o) == pytest.approx(hv_3d(P, ref, o), rel=1e-14)
+        o2 = np.argsort(P[:, 0])
+        assert python_impl(hv_2d)(P[:, :2], ref[:2], o2) == pytest.approx(
+            hv_2d(P[:, :2], ref[:2], o2), rel=1e-14
+        )
+    F = rng.random((12, 4))
+    ref = np.full(4, 1.0)
+    assert python_impl(hv_rec)(F, ref) == pytest.approx(hv_rec(F, ref), rel=1e-14)
