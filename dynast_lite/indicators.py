@@ -52,16 +52,19 @@ def hypervolume(F: np.ndarray, ref_point: np.ndarray) -> float:
         raise ValueError(f"ref_point has {ref.shape[0]} coordinates but F has {F.shape[1]} objectives")
     if not np.isfinite(ref).all():
         raise ValueError(f"ref_point must be finite, got {ref.tolist()}")
-    P = np.ascontiguousarray(F[(F < ref).all(axis=1)])
-    n, m = P.shape
+    n, m = F.shape
     if n == 0:
+        return 0.0
+    # the 2-D and 3-D kernels skip rows that do not dominate the reference point themselves
+    if m == 2:
+        return float(hv_2d(F, ref, np.argsort(F[:, 0], kind="stable")))
+    if m == 3:
+        return float(hv_3d(F, ref, np.argsort(F[:, 2], kind="stable")))
+    P = np.ascontiguousarray(F[(F < ref).all(axis=1)])
+    if P.shape[0] == 0:
         return 0.0
     if m == 1:
         return float(ref[0] - P[:, 0].min())
-    if m == 2:
-        return float(hv_2d(P, ref, np.argsort(P[:, 0])))
-    if m == 3:
-        return float(hv_3d(P, ref, np.argsort(P[:, 2])))
     # the recursion's cost grows with the set, so drop dominated points and copies first
     P = np.unique(P[non_dominated_rank(P) == 0], axis=0)
     return float(hv_rec(P, ref))

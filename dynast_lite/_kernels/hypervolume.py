@@ -8,8 +8,9 @@
   Visiting points by the first objective descending makes every limited set a slab of one fewer
   dimension, so the recursion bottoms out in the 3-D sweep.
 
-All functions expect points that strictly dominate the reference point; the public wrapper in
-``dynast_lite.indicators`` filters the others out.
+The 2-D and 3-D kernels skip points that do not strictly dominate the reference point; the
+recursion for 4 or more expects them filtered out (the public wrapper in
+``dynast_lite.indicators`` does so).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def _hv_2d(P: np.ndarray, ref: np.ndarray, order: np.ndarray) -> float:
     for t in range(order.shape[0]):
         x = P[order[t], 0]
         y = P[order[t], 1]
+        if x >= ref[0]:
+            break
         if y < y_best:
             volume += (ref[0] - x) * (y_best - y)
             y_best = y
@@ -49,9 +52,13 @@ def _hv_3d(P: np.ndarray, ref: np.ndarray, order: np.ndarray) -> float:
         x = P[i, 0]
         y = P[i, 1]
         z = P[i, 2]
+        if z >= ref[2]:
+            break
         if t > 0:
             volume += area * (z - z_prev)
         z_prev = z
+        if x >= ref[0] or y >= ref[1]:
+            continue
         pos = np.searchsorted(xs[:size], x, side="left")  # first entry with x' >= x
         if pos > 0 and ys[pos - 1] <= y:
             continue  # covered by an entry with a smaller x

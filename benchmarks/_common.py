@@ -1,0 +1,54 @@
+"""Shared helpers for the benchmark scripts: timing, machine description, table printing."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+
+def best_time(fn: Callable[[], object], repeats: int = 5, min_total: float = 0.05) -> float:
+    """Best wall time of ``fn()`` in seconds over ``repeats`` rounds (each round loops until
+    it has run for ``min_total`` seconds, so microsecond calls are timed reliably)."""
+    fn()  # warm-up: numba loads or compiles here
+    best = float("inf")
+    for _ in range(repeats):
+        n = 0
+        start = time.perf_counter()
+        while True:
+            fn()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_total:
+                break
+        best = min(best, elapsed / n)
+    return best
+
+
+def machine() -> str:
+    def v(pkg: str) -> str:
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return "-"
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {v('numpy')}, numba {v('numba')}, pymoo {v('pymoo')}, moocore {v('moocore')}"
+    )
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    cells = [header] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
