@@ -26,8 +26,16 @@ def bench_rank() -> None:
             assert np.array_equal(ours, theirs - theirs.min()), (n, m)
             t_ours = best_time(lambda F=F: non_dominated_rank(F))
             t_moo = best_time(lambda F=F: moocore.pareto_rank(F))
-            rows.append([m, f"{n:,}", int(ours.max()) + 1, f"{t_ours * 1e3:.3f}", f"{t_moo * 1e3:.3f}",
-                         f"{t_ours / t_moo:.2f}"])
+            rows.append(
+                [
+                    m,
+                    f"{n:,}",
+                    int(ours.max()) + 1,
+                    f"{t_ours * 1e3:.3f}",
+                    f"{t_moo * 1e3:.3f}",
+                    f"{t_ours / t_moo:.2f}",
+                ]
+            )
     print("\nNon-dominated ranking, uniform random points (ranks equal to moocore's)\n")
     print(table(["M", "N", "fronts", "ours ms", "moocore ms", "ours/moocore"], rows))
 
@@ -51,8 +59,17 @@ def bench_hypervolume() -> None:
             assert rel <= 1e-12, (n, m, rel)
             t_ours = best_time(lambda F=F, ref=ref: hypervolume(F, ref), repeats=3)
             t_moo = best_time(lambda F=F, ref=ref: moocore.hypervolume(F, ref=ref), repeats=3)
-            rows.append([m, f"{n:,}", f"{ours:.12f}", f"{rel:.1e}", f"{t_ours * 1e3:.3f}",
-                         f"{t_moo * 1e3:.3f}", f"{t_ours / t_moo:.2f}"])
+            rows.append(
+                [
+                    m,
+                    f"{n:,}",
+                    f"{ours:.12f}",
+                    f"{rel:.1e}",
+                    f"{t_ours * 1e3:.3f}",
+                    f"{t_moo * 1e3:.3f}",
+                    f"{t_ours / t_moo:.2f}",
+                ]
+            )
     print("\nExact hypervolume, non-dominated points on the unit sphere, reference 1.1\n")
     print(table(["M", "N", "hypervolume", "rel. diff", "ours ms", "moocore ms", "ours/moocore"], rows))
 

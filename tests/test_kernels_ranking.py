@@ -82,3 +82,13 @@ def test_constrained_rank_ignores_objectives_of_failed_rows():
     F = np.array([[1.0, 2.0], [np.nan, np.nan], [2.0, 1.0], [3.0, 3.0]])
     cv = np.array([0.0, np.inf, 0.0, 0.5])
     assert constrained_rank(F, cv).tolist() == [0, 2, 0, 1]
+
+
+def test_staircase_path_for_three_objectives(rng):
+    # small sets: against the oracle directly; large (the staircase's own range): against ENS-BS
+    for F in (rng.random((60, 3)), tie_heavy(rng, 60, 3, 3)):
+        assert np.array_equal(rank_3d(F, lex_order(F)), rank_by_peeling(F))
+    for F in (rng.random((3000, 3)), tie_heavy(rng, 3000, 3, 6)):
+        order = lex_order(F)
+        assert np.array_equal(rank_3d(F, order), rank_nd(F, order))
+        assert np.array_equal(non_dominated_rank(F), rank_nd(F, order))

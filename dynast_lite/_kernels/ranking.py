@@ -11,12 +11,13 @@ seen before it:
   (O(n log n)).
 * three or more: efficient non-dominated sort with binary search over the fronts (ENS-BS,
   Zhang et al. 2015); whether front k dominates a point is monotone in k, because a member of
-  front k+1 that dominates it is itself dominated by a member of front k. With three objectives
-  each front is summarised by the 2-D staircase of its members' (f1, f2) projections, so one
-  binary search answers "does front k dominate p" (O(n log n) per front count). With more
-  objectives, from 400 to 65,536 rows, each point's dominators are the intersection of one bitset prefix
-  per objective, and a binary search over per-front bitsets finds its rank; otherwise ENS-BS scans
-  each front's members newest first, which finds a dominator early.
+  front k+1 that dominates it is itself dominated by a member of front k.
+
+  - three objectives, 700 rows or more: each front is summarised by the 2-D staircase of its
+    members' (f1, f2) projections, so one binary search answers "does front k dominate p".
+  - four or more, 400 to 65,536 rows: a point's dominators are the intersection of one bitset
+    prefix per objective, and a binary search over per-front bitsets finds its rank.
+  - otherwise each front's members are scanned newest first, which finds a dominator early.
 """
 
 from __future__ import annotations
@@ -296,7 +297,8 @@ def _rank_bitset(Fs: np.ndarray, by_obj: np.ndarray, stride: int) -> np.ndarray:
 
 rank_bitset = jit(_rank_bitset)
 
-# below this many rows scanning the fronts is cheaper than building the prefixes
+# below these many rows scanning the fronts is cheaper than building staircases or prefixes
+STAIRCASE_MIN_ROWS = 700
 BITSET_MIN_ROWS = 400
 BITSET_MAX_ROWS = 65536
 _BITSET_PREFIX_BYTES = 64 << 20
@@ -331,7 +333,7 @@ def non_dominated_rank(F: np.ndarray) -> np.ndarray:
     order = lex_order(F)
     if m == 2:
         return rank_2d(F, order)
-    if m == 3:
+    if m == 3 and n >= STAIRCASE_MIN_ROWS:
         return rank_3d(F, order)
     if BITSET_MIN_ROWS <= n <= BITSET_MAX_ROWS:
         Fs = F[order]

@@ -1,0 +1,76 @@
+"""A cheap OFA MobileNetV3-w1.0 stand-in for search benchmarks: top-1 and MACs from ridge models
+fitted to the real ImageNet measurements in ``../shared/data`` (725 sub-networks).
+
+Features are one-hot over the 45 genes (20 kernel sizes, 20 expand ratios, 5 stage depths) with
+the genes of blocks beyond a stage's depth zeroed, as those blocks do not run. The fits are
+linear in those features but not in the genes, because depth switches blocks on and off.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+from pathlib import Path
+
+import numpy as np
+
+import dynast_lite as dl
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SPACE = {
+    "ks": {"count": 20, "vars": [3, 5, 7]},
+    "e": {"count": 20, "vars": [3, 4, 6]},
+    "d": {"count": 5, "vars": [2, 3, 4]},
+}
+
+
+class OFASpace(dl.SearchSpace):
+    def active_genes(self, X: np.ndarray) -> np.ndarray:
+        depth = np.asarray(X)[:, 40:45] + 2  # choice index 0, 1, 2 -> depth 2, 3, 4
+        block_on = (np.arange(20)[None, :] % 4) < np.repeat(depth, 4, axis=1)
+        return np.concatenate([block_on, block_on, np.ones((len(X), 5), bool)], axis=1)
+
+
+def load_measurements(space: OFASpace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index rows, top-1 (%) and MACs (millions) of every measured sub-network."""
+    configs, top1, macs = [], [], []
+    for path in sorted(DATA.glob("ofa_mbv3_w1.0_imagenet_*.csv")):
+        with open(path, newline="") as fh:
+            for row in csv.DictReader(fh):
+                config = ast.literal_eval(row["Sub-network"])
+                configs.append({k: config[k] for k in SPACE})
+                top1.append(float(row["Top-1 Acc (%)"]))
+                macs.append(float(row["MACs"]) / 1e6)
+    return space.encode(configs), np.array(top1), np.array(macs)
+
+
+def _ridge(Phi: np.ndarray, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    A = np.c_[Phi, np.ones(len(Phi))]
+    reg = alpha * np.eye(A.shape[1])
+    reg[-1, -1] = 0.0
+    return np.linalg.solve(A.T @ A + reg, A.T @ y)
+
+
+def ofa_problem() -> tuple[dl.Problem, OFASpace]:
+    """Two objectives, minimised: -top-1 (%) and MACs (millions), over 45 integer genes."""
+    space = OFASpace(SPACE)
+    X, top1, macs = load_measurements(space)
+    Phi = space.features(X)
+    w_acc = _ridge(Phi, top1)
+    w_macs = _ridge(Phi, macs)
+
+    def evaluate(X: np.ndarray) -> np.ndarray:
+        P = np.c_[space.features(X), np.ones(len(X))]
+        return np.column_stack([-(P @ w_acc), P @ w_macs])
+
+    problem = dl.Problem(
+        space.n_var,
+        2,
+        space.xl,
+        space.xu,
+        evaluate=evaluate,
+        integer=True,
+        objective_names=("neg_top1", "macs_m"),
+        name="ofa_mbv3_surrogate",
+    )
+    return problem, space
