@@ -38,8 +38,7 @@ def minimize(
         X = algorithm.ask()[: n_evals - algorithm.n_evals]
         if X.shape[0] == 0:
             break
-        F, G = problem.evaluate(X)
-        algorithm.tell(X, F, G)
+        algorithm.tell_checked(X, *problem.evaluate_with_violation(X))
         if callback is not None:
             callback(algorithm)
     return algorithm.result()

@@ -144,20 +144,29 @@ class Problem:
                 G = G[:, None]
             if G.shape != (n, self.n_constr):
                 raise ValueError(f"G must have shape ({n}, {self.n_constr}), got {G.shape}")
-        failed = np.isnan(F).any(axis=1) | np.isnan(G).any(axis=1)
+        failed = np.isnan(F).any(axis=1)
+        if G.shape[1]:
+            failed |= np.isnan(G).any(axis=1)
         if failed.any() and not self.nan_is_failure:
             raise ValueError(
                 f"{int(failed.sum())} candidate(s) have NaN objectives or constraints "
                 f"(first: row {int(np.argmax(failed))}); pass nan_is_failure=True to treat NaN "
                 "as a failed evaluation"
             )
-        if np.isneginf(F).any():
+        if (F == -np.inf).any():
             raise ValueError("F contains -inf")
-        cv = np.where(failed, np.inf, np.maximum(np.nan_to_num(G, nan=0.0), 0.0).sum(axis=1))
+        cv = np.maximum(G, 0.0).sum(axis=1) if G.shape[1] else np.zeros(n)
+        if failed.any():
+            cv[failed] = np.inf
         return F, G, cv
 
     def evaluate(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """Evaluate a batch: returns ``(F, G)``, validated; G has shape (n, 0) without constraints."""
+        F, G, _ = self.evaluate_with_violation(X)
+        return F, G
+
+    def evaluate_with_violation(self, X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Evaluate a batch: returns validated ``(F, G, cv)`` as :meth:`check_evaluations` does."""
         if self.evaluate_fn is None:
             raise ValueError(
                 f"problem {self.name!r} has no evaluate function; evaluate outside and use tell()"
@@ -170,8 +179,7 @@ class Problem:
             F, G = out
         else:
             F, G = out if isinstance(out, tuple) else (out, None)
-        F, G, _ = self.check_evaluations(X.shape[0], F, G)
-        return F, G
+        return self.check_evaluations(X.shape[0], F, G)
 
     def pareto_front(self, n_points: int = 100) -> np.ndarray:
         """Points on the true Pareto front, shape (about n_points, n_obj), when known."""

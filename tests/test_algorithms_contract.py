@@ -150,8 +150,9 @@ def test_misuse_is_reported(name):
 
 
 def test_unknown_algorithm_names_the_choices():
-    with pytest.raises(ValueError, match=r"unknown algorithm 'nsga4'; choose one of \['ga', 'nsga2'"):
+    with pytest.raises(ValueError, match=r"unknown algorithm 'nsga4'; choose one of \[") as err:
         dl.make_algorithm("nsga4")
+    assert all(repr(name) in str(err.value) for name in ALGORITHMS)
 
 
 def test_bad_settings():

@@ -76,9 +76,12 @@ class Algorithm(ABC):
     def setup(self, problem: Problem) -> Algorithm:
         lo, hi = self.n_obj_range
         if problem.n_obj < lo or (hi is not None and problem.n_obj > hi):
+            from .registry import algorithms_for
+
             want = f"exactly {lo}" if lo == hi else (f"at least {lo}" if hi is None else f"{lo} to {hi}")
             raise ValueError(
-                f"{type(self).__name__} needs {want} objective(s); the problem has {problem.n_obj}"
+                f"{type(self).__name__} needs {want} objective(s); the problem has {problem.n_obj}; "
+                f"algorithms for {problem.n_obj} objective(s): {', '.join(algorithms_for(problem.n_obj))}"
             )
         self.problem = problem
         self.rng = np.random.default_rng(self.seed)
@@ -102,6 +105,11 @@ class Algorithm(ABC):
         problem = self._require_setup()
         X = problem.check_X(X)
         F, G, cv = problem.check_evaluations(X.shape[0], F, G)
+        self.tell_checked(X, F, G, cv)
+
+    def tell_checked(self, X: np.ndarray, F: np.ndarray, G: np.ndarray, cv: np.ndarray) -> None:
+        """``tell`` for results already validated by ``Problem.check_evaluations`` (which also
+        gives ``cv``); the loops in this package use it to validate each batch once."""
         self.archive.add(X)
         self.n_evals += X.shape[0]
         if X.shape[0]:

@@ -82,15 +82,21 @@ class GeneticAlgorithm(Algorithm):
             have += cand.shape[0]
         return np.concatenate(out)[:n]
 
-    def _breed(self, n: int) -> np.ndarray:
+    def _select_parents(self, n: int) -> np.ndarray:
+        """Indices of ``n`` parents in the population (pairs are the two halves)."""
+        return binary_tournament(self.rank, self.crowding, n, self.rng)
+
+    def _vary(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        """Children of parent rows A and B (each (k, n_var)): crossover, mutation, repair."""
         p = self.problem
-        n_pairs = -(-n // 2)
-        parents = binary_tournament(self.rank, self.crowding, 2 * n_pairs, self.rng)
-        A = self.X[parents[:n_pairs]]
-        B = self.X[parents[n_pairs:]]
         children = self.crossover(A, B, self._lo, self._hi, self.rng)
         children = self.mutation(children, self._lo, self._hi, self.rng)
         return round_integers(children, p.integer, p.xl, p.xu)
+
+    def _breed(self, n: int) -> np.ndarray:
+        n_pairs = -(-n // 2)
+        parents = self._select_parents(2 * n_pairs)
+        return self._vary(self.X[parents[:n_pairs]], self.X[parents[n_pairs:]])
 
     def _offspring(self, n: int) -> np.ndarray:
         taken: set[bytes] = set()
@@ -130,11 +136,31 @@ class GeneticAlgorithm(Algorithm):
         return best_of(self.X, self.F, self.G, self.cv, self.n_evals)
 
 
+def split_by_feasibility(cv: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Feasible rows compete among themselves; infeasible ones only fill places left, least
+    violating first. Returns (feasible indices, infeasible indices that survive)."""
+    feasible = np.flatnonzero(cv <= 0.0)
+    if feasible.shape[0] >= n:
+        return feasible, np.zeros(0, np.int64)
+    infeasible = np.flatnonzero(cv > 0.0)
+    infeasible = infeasible[np.argsort(cv[infeasible], kind="stable")]
+    return feasible, infeasible[: n - feasible.shape[0]]
+
+
+def fronts_until(rank: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the best fronts holding at least ``n`` rows: (rows before the last front needed,
+    rows of that last front)."""
+    counts = np.bincount(rank)
+    last = int(np.searchsorted(np.cumsum(counts), n))
+    last = min(last, counts.shape[0] - 1)
+    return np.flatnonzero(rank < last), np.flatnonzero(rank == last)
+
+
 class NSGA2(GeneticAlgorithm):
     """NSGA-II (Deb et al. 2002): rank by constrained non-domination, break ties within the
     last front by crowding distance; parents by binary tournament on (rank, crowding)."""
 
-    n_obj_range = (2, None)
+    n_obj_range = (2, 2)
     name = "nsga2"
 
     def _survive(self, F, cv, n):
