@@ -51,9 +51,10 @@ def test_sbx_children_centre_on_parents(rng):
 
 def test_mutation_rate_is_per_variable(rng):
     X = np.full((4000, 50), 0.5)
-    Y = PolynomialMutation(eta=20)(X, np.zeros(50), np.ones(50), rng)
-    changed = (Y != X).mean()
-    assert changed == pytest.approx(1 / 50, rel=0.1)  # default rate 1/n_var, every child eligible
+    Y = PolynomialMutation(eta=20, prob=1.0)(X, np.zeros(50), np.ones(50), rng)
+    assert (Y != X).mean() == pytest.approx(1 / 50, rel=0.1)  # default rate 1/n_var
+    D = PolynomialMutation(eta=20)(X, np.zeros(50), np.ones(50), rng)
+    assert (D != X).mean() == pytest.approx(0.9 / 50, rel=0.1)  # 90% of children eligible
     assert ((Y >= 0) & (Y <= 1)).all()
     Z = PolynomialMutation(eta=20, prob=0.02)(X, np.zeros(50), np.ones(50), rng)
     # DyNAS-T's setting: only 2% of children eligible, so about 1.3% change, against 64% here

@@ -15,15 +15,16 @@ class PolynomialMutation:
 
     Args:
         eta: distribution index; larger keeps mutants closer to the original.
-        prob: probability that a child is considered for mutation at all.
+        prob: probability that a child is considered for mutation at all (0.9, as in pymoo and
+            the NSGA-III and MOEA/D references).
         prob_var: probability that each variable of such a child is mutated; ``None`` means
             1 / n_var. (DyNAS-T passes ``PM(prob=0.02)``, which under pymoo 0.6 is the per-child
             probability, so 98% of its children are never mutated; here the per-variable rate is
-            the knob and every child is eligible by default.)
+            the knob, and 90% of children are eligible by default.)
     """
 
     eta: float = 20.0
-    prob: float = 1.0
+    prob: float = 0.9
     prob_var: float | None = None
 
     def __post_init__(self) -> None:
