@@ -31,9 +31,10 @@ class OFASpace(dl.SearchSpace):
         return np.concatenate([block_on, block_on, np.ones((len(X), 5), bool)], axis=1)
 
 
-def load_measurements(space: OFASpace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Index rows, top-1 (%) and MACs (millions) of every measured sub-network."""
-    configs, top1, macs = [], [], []
+def load_measurements(space: OFASpace) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Index rows, top-1 (%), MACs (millions) and parameters (millions) of every measured
+    sub-network."""
+    configs, top1, macs, params = [], [], [], []
     for path in sorted(DATA.glob("ofa_mbv3_w1.0_imagenet_*.csv")):
         with open(path, newline="") as fh:
             for row in csv.DictReader(fh):
@@ -41,7 +42,8 @@ def load_measurements(space: OFASpace) -> tuple[np.ndarray, np.ndarray, np.ndarr
                 configs.append({k: config[k] for k in SPACE})
                 top1.append(float(row["Top-1 Acc (%)"]))
                 macs.append(float(row["MACs"]) / 1e6)
-    return space.encode(configs), np.array(top1), np.array(macs)
+                params.append(float(row["Model Parameters"]) / 1e6)
+    return space.encode(configs), np.array(top1), np.array(macs), np.array(params)
 
 
 def _ridge(Phi: np.ndarray, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
@@ -51,26 +53,26 @@ def _ridge(Phi: np.ndarray, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     return np.linalg.solve(A.T @ A + reg, A.T @ y)
 
 
-def ofa_problem() -> tuple[dl.Problem, OFASpace]:
-    """Two objectives, minimised: -top-1 (%) and MACs (millions), over 45 integer genes."""
+def ofa_problem(n_obj: int = 2) -> tuple[dl.Problem, OFASpace]:
+    """Objectives, minimised, over 45 integer genes: -top-1 (%), then MACs (millions), then
+    parameters (millions); the first ``n_obj`` of them."""
     space = OFASpace(SPACE)
-    X, top1, macs = load_measurements(space)
+    X, top1, macs, params = load_measurements(space)
     Phi = space.features(X)
-    w_acc = _ridge(Phi, top1)
-    w_macs = _ridge(Phi, macs)
+    weights = [_ridge(Phi, -top1), _ridge(Phi, macs), _ridge(Phi, params)][:n_obj]
 
     def evaluate(X: np.ndarray) -> np.ndarray:
         P = np.c_[space.features(X), np.ones(len(X))]
-        return np.column_stack([-(P @ w_acc), P @ w_macs])
+        return np.column_stack([P @ w for w in weights])
 
     problem = dl.Problem(
         space.n_var,
-        2,
+        n_obj,
         space.xl,
         space.xu,
         evaluate=evaluate,
         integer=True,
-        objective_names=("neg_top1", "macs_m"),
+        objective_names=("neg_top1", "macs_m", "params_m")[:n_obj],
         name="ofa_mbv3_surrogate",
     )
     return problem, space

@@ -8,9 +8,9 @@ import time
 import click
 import numpy as np
 
-from . import __version__
+from . import __version__, problems
 
-_PROBLEMS = ("zdt1", "zdt2", "zdt3", "zdt4", "zdt6", "dtlz1", "dtlz2", "dtlz3", "dtlz4", "dtlz7")
+_PROBLEMS = tuple(problems.__all__)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +60,7 @@ def optimize(
     problem_name: str, algorithm: str, n_evals: int, pop_size: int, seed: int, output: str | None
 ) -> None:
     """Run a search algorithm on a built-in test problem and report its front's quality."""
-    from . import indicators, make_algorithm, minimize, problems
+    from . import indicators, make_algorithm, minimize
 
     problem = getattr(problems, problem_name)()
     try:
@@ -76,12 +76,13 @@ def optimize(
     click.echo(f"algorithm    {algorithm} (pop {pop_size}, seed {seed})")
     click.echo(f"evaluations  {res.n_evals}")
     click.echo(f"wall time    {seconds:.3f} s")
-    click.echo(f"front size   {res.F.shape[0]}")
+    click.echo(f"front size   {res.F.shape[0]}" + ("" if res.any_feasible else " (none feasible)"))
+    feasible = res.F[res.feasible]
     click.echo(
-        f"hypervolume  {indicators.hypervolume(res.F, ref):.6f} (ref {np.round(ref, 4).tolist()}, "
+        f"hypervolume  {indicators.hypervolume(feasible, ref):.6f} (ref {np.round(ref, 4).tolist()}, "
         f"true front {indicators.hypervolume(front, ref):.6f})"
     )
-    click.echo(f"IGD          {indicators.igd(res.F, front):.6f}")
+    click.echo(f"IGD          {indicators.igd(feasible, front):.6f}")
     if output:
         with open(output, "w") as fh:
             json.dump({"X": res.X.tolist(), "F": res.F.tolist()}, fh)

@@ -11,7 +11,13 @@ from math import comb
 
 import numpy as np
 
-__all__ = ["das_dennis", "das_dennis_partitions", "default_reference_directions", "riesz_energy"]
+__all__ = [
+    "das_dennis",
+    "das_dennis_partitions",
+    "default_reference_directions",
+    "resolve_reference_directions",
+    "riesz_energy",
+]
 
 
 def das_dennis(n_partitions: int, n_obj: int) -> np.ndarray:
@@ -122,3 +128,16 @@ def default_reference_directions(n_points: int, n_obj: int, seed: int | None = 0
     if comb(p + n_obj - 1, n_obj - 1) == n_points:
         return das_dennis(p, n_obj)
     return riesz_energy(n_points, n_obj, seed=seed)
+
+
+def resolve_reference_directions(
+    ref_dirs: np.ndarray | None, n_points: int, n_obj: int, seed: int | None
+) -> np.ndarray:
+    """The directions an algorithm was given, checked against ``n_obj``, or the default
+    ``n_points`` directions when it was given none."""
+    if ref_dirs is None:
+        return default_reference_directions(n_points, n_obj, seed=seed)
+    W = np.asarray(ref_dirs, dtype=np.float64)
+    if W.ndim != 2 or W.shape[1] != n_obj or W.shape[0] < 1:
+        raise ValueError(f"ref_dirs must have shape (k, {n_obj}), got {W.shape}")
+    return W

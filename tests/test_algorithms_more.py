@@ -127,3 +127,25 @@ def test_cmaes_solves_rosenbrock():
     problem = dl.Problem(10, 1, -2.048, 2.048, evaluate=rosenbrock)
     res = dl.minimize(problem, dl.algorithms.CMAES(sigma0=0.25, seed=0), n_evals=10000)
     assert res.F[0, 0] < 1e-8 and np.allclose(res.X[0], 1.0, atol=1e-3)
+
+
+@pytest.mark.slow
+def test_moead_normalisation_copes_with_objectives_in_different_units():
+    base = dl.problems.dtlz2()
+    scale = np.array([1.0, 100.0, 10_000.0])  # e.g. top-1 %, MMACs, parameters
+    problem = dl.Problem(base.n_var, 3, 0.0, 1.0, evaluate=lambda X: base.evaluate_fn(X) * scale)
+    front = base.pareto_front(2000) * scale
+    ref = 1.1 * front.max(axis=0)
+    hv = {
+        norm: hypervolume(
+            dl.minimize(
+                problem,
+                dl.algorithms.MOEAD(ref_dirs=das_dennis(12, 3), normalize=norm, seed=0),
+                n_evals=91 * 100,
+            ).F,
+            ref,
+        )
+        for norm in (True, False)
+    }
+    # normalised, the run is the unscaled run (0.919 of the dense front); raw PBI collapses
+    assert hv[True] > 0.9 * hypervolume(front, ref) and hv[False] < 0.5 * hv[True]

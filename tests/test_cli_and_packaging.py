@@ -70,3 +70,22 @@ print(json.dumps([[non_dominated_rank(F).tolist(), crowding_distance(F).tolist()
         assert rank == non_dominated_rank(F).tolist()
         assert np.allclose(crowd, crowding_distance(F))
         assert abs(hv - hypervolume(F[:40], F.max(axis=0) + 1)) <= 1e-12 * hv
+
+
+def test_optimize_on_a_constrained_many_objective_problem():
+    result = CliRunner().invoke(
+        main,
+        [
+            "optimize",
+            "--problem",
+            "c2_dtlz2",
+            "--algorithm",
+            "ctaea",
+            "--n-evals",
+            "1000",
+            "--population",
+            "30",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "n_obj=3" in result.output and "none feasible" not in result.output

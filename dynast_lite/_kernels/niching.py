@@ -191,6 +191,34 @@ def _moead_replace(
 moead_replace = jit(_moead_replace)
 
 
+def _note_selected(
+    front: np.ndarray,
+    s: int,
+    selected: np.ndarray,
+    norm: np.ndarray,
+    p: float,
+    best1: np.ndarray,
+    best2: np.ndarray,
+) -> None:
+    # update every unselected point's two smallest scaled distances to the selected set with s
+    m, n = front.shape
+    for i in range(m):
+        if selected[i]:
+            continue
+        acc = 0.0
+        for c in range(n):
+            acc += abs(front[i, c] - front[s, c]) ** p
+        d = max(acc ** (1.0 / p), 1e-8) / norm[i]
+        if d < best1[i]:
+            best2[i] = best1[i]
+            best1[i] = d
+        elif d < best2[i]:
+            best2[i] = d
+
+
+note_selected = jit(_note_selected)
+
+
 def _age_survival_score(front: np.ndarray, extreme: np.ndarray, p: float) -> np.ndarray:
     """AGE-MOEA diversity score of a normalised first front (Panichella 2019).
 
@@ -203,29 +231,18 @@ def _age_survival_score(front: np.ndarray, extreme: np.ndarray, p: float) -> np.
     selected = np.zeros(m, np.bool_)
     norm = np.empty(m)
     for i in range(m):
-        s = 0.0
+        acc = 0.0
         for c in range(n):
-            s += abs(front[i, c]) ** p
-        norm[i] = max(s ** (1.0 / p), 1e-8)
+            acc += abs(front[i, c]) ** p
+        norm[i] = max(acc ** (1.0 / p), 1e-8)
     best1 = np.full(m, np.inf)
     best2 = np.full(m, np.inf)
     for e in extreme:
         selected[e] = True
         score[e] = np.inf
     for e in extreme:
-        for i in range(m):
-            if not selected[i]:
-                s = 0.0
-                for c in range(n):
-                    s += abs(front[i, c] - front[e, c]) ** p
-                d = max(s ** (1.0 / p), 1e-8) / norm[i]
-                if d < best1[i]:
-                    best2[i] = best1[i]
-                    best1[i] = d
-                elif d < best2[i]:
-                    best2[i] = d
-    n_left = m - int(selected.sum())
-    for _ in range(n_left):
+        note_selected(front, e, selected, norm, p, best1, best2)
+    for _ in range(m - int(selected.sum())):
         pick = -1
         val = -1.0
         for i in range(m):
@@ -237,17 +254,7 @@ def _age_survival_score(front: np.ndarray, extreme: np.ndarray, p: float) -> np.
                 pick = i
         selected[pick] = True
         score[pick] = val
-        for i in range(m):
-            if not selected[i]:
-                s = 0.0
-                for c in range(n):
-                    s += abs(front[i, c] - front[pick, c]) ** p
-                d = max(s ** (1.0 / p), 1e-8) / norm[i]
-                if d < best1[i]:
-                    best2[i] = best1[i]
-                    best1[i] = d
-                elif d < best2[i]:
-                    best2[i] = d
+        note_selected(front, pick, selected, norm, p, best1, best2)
     return score
 
 

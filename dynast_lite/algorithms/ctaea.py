@@ -9,7 +9,7 @@ import numpy as np
 from .._kernels.niching import associate
 from .._kernels.ranking import non_dominated_rank
 from ..operators.crossover import SBX
-from ..reference_directions import default_reference_directions
+from ..reference_directions import resolve_reference_directions
 from .base import Result, best_of
 from .genetic import GeneticAlgorithm
 
@@ -43,20 +43,13 @@ class CTAEA(GeneticAlgorithm):
             mutation=mutation,
             seed=seed,
         )
-        self.ref_dirs = None if ref_dirs is None else np.asarray(ref_dirs, dtype=np.float64)
+        self.ref_dirs = ref_dirs
 
     def _setup(self) -> None:
         super()._setup()
         m = self.problem.n_obj
-        W = (
-            default_reference_directions(self.pop_size, m, seed=self.seed)
-            if self.ref_dirs is None
-            else self.ref_dirs
-        )
-        if W.ndim != 2 or W.shape[1] != m:
-            raise ValueError(f"ref_dirs must have shape (k, {m}), got {W.shape}")
-        self.W = W
-        self.N = W.shape[0]
+        self.W = resolve_reference_directions(self.ref_dirs, self.pop_size, m, self.seed)
+        self.N = self.W.shape[0]
         self.ideal = np.full(m, np.inf)
         self._worst = np.full(m, -np.inf)
         self.da = (self.X, self.F, self.G, self.cv)

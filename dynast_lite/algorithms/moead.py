@@ -8,7 +8,7 @@ import numpy as np
 
 from .._kernels.niching import associate, moead_replace
 from ..operators.crossover import SBX
-from ..reference_directions import default_reference_directions
+from ..reference_directions import resolve_reference_directions
 from .base import Result, best_of
 from .genetic import GeneticAlgorithm
 
@@ -30,6 +30,9 @@ class MOEAD(GeneticAlgorithm):
         prob_neighbor_mating: probability of picking parents from the neighbourhood rather
             than the whole population.
         max_replace: most neighbours one child may replace (``None``: no limit).
+        normalize: scalarise objectives scaled to [0, 1] between the ideal point and the
+            population's worst values, so objectives in different units (top-1 %, MACs)
+            weigh alike; ``False`` scalarises raw values as the original MOEA/D does.
         crossover: default ``SBX(prob=1.0, eta=20)``; mutation, seed as for GA.
     """
 
@@ -45,6 +48,7 @@ class MOEAD(GeneticAlgorithm):
         theta: float = 5.0,
         prob_neighbor_mating: float = 0.9,
         max_replace: int | None = 2,
+        normalize: bool = True,
         crossover=None,
         mutation=None,
         seed: int | None = None,
@@ -65,29 +69,23 @@ class MOEAD(GeneticAlgorithm):
             raise ValueError(f"prob_neighbor_mating must be in [0, 1], got {prob_neighbor_mating}")
         if max_replace is not None and max_replace < 1:
             raise ValueError(f"max_replace must be >= 1 or None, got {max_replace}")
-        self.ref_dirs = None if ref_dirs is None else np.asarray(ref_dirs, dtype=np.float64)
+        self.ref_dirs = ref_dirs
         self.n_neighbors = n_neighbors
         self.decomposition = decomposition
         self.theta = theta
         self.prob_neighbor_mating = prob_neighbor_mating
         self.max_replace = max_replace
+        self.normalize = normalize
 
     def _setup(self) -> None:
         super()._setup()
         m = self.problem.n_obj
-        W = (
-            default_reference_directions(self.pop_size, m, seed=self.seed)
-            if self.ref_dirs is None
-            else self.ref_dirs
-        )
-        if W.ndim != 2 or W.shape[1] != m:
-            raise ValueError(f"ref_dirs must have shape (k, {m}), got {W.shape}")
-        self.W = W
-        T = min(self.n_neighbors, W.shape[0])
-        D = ((W[:, None, :] - W[None, :, :]) ** 2).sum(axis=2)
+        self.W = resolve_reference_directions(self.ref_dirs, self.pop_size, m, self.seed)
+        T = min(self.n_neighbors, self.W.shape[0])
+        D = ((self.W[:, None, :] - self.W[None, :, :]) ** 2).sum(axis=2)
         self.neighbors = np.argsort(D, axis=1, kind="stable")[:, :T]
         self.method = _DECOMPOSITIONS[self.decomposition or ("tchebycheff" if m <= 2 else "pbi")]
-        self.slot = np.full(W.shape[0], -1, np.int64)  # row of self.X solving each subproblem
+        self.slot = np.full(self.W.shape[0], -1, np.int64)  # row of self.X solving each subproblem
         self.ideal = np.full(m, np.inf)
         self._pending: dict[bytes, int] = {}  # asked child -> its subproblem
 
@@ -142,7 +140,7 @@ class MOEAD(GeneticAlgorithm):
                 span = np.maximum(self.F.max(axis=0) - self.ideal, 1e-12)
                 Fn = (self.F[rows[unknown]] - self.ideal) / span
                 parent[unknown] = associate(np.nan_to_num(Fn, nan=1e6), self.W)[0]
-            F_safe = np.nan_to_num(self.F, nan=np.inf)
+            F_safe, ideal = self._scaled(np.nan_to_num(self.F, nan=np.inf))
             self.slot = moead_replace(
                 self.slot,
                 F_safe,
@@ -151,7 +149,7 @@ class MOEAD(GeneticAlgorithm):
                 parent,
                 self.neighbors,
                 self.W,
-                self.ideal,
+                ideal,
                 np.arange(rows.shape[0]),
                 self.max_replace or 0,
                 self.method,
@@ -159,6 +157,16 @@ class MOEAD(GeneticAlgorithm):
             )
         self._compact()
         self.n_gen += 1
+
+    def _scaled(self, F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Objectives as scalarised, and the ideal point in the same units."""
+        if not self.normalize or not np.isfinite(self.ideal).all():
+            return F, self.ideal
+        held = self.slot[self.slot >= 0]
+        ok = held[self.cv[held] <= 0.0]
+        worst = F[ok if ok.shape[0] else held].max(axis=0)
+        span = np.where(np.isfinite(worst), np.maximum(worst - self.ideal, 1e-12), 1.0)
+        return (F - self.ideal) / span, np.zeros_like(self.ideal)
 
     def _compact(self) -> None:
         # keep only rows that hold a subproblem (several subproblems may share one row)

@@ -9,7 +9,7 @@ from .._kernels.niching import associate, niching
 from .._kernels.ranking import non_dominated_rank
 from ..normalization import HyperplaneNormalization
 from ..operators.crossover import SBX
-from ..reference_directions import default_reference_directions
+from ..reference_directions import resolve_reference_directions
 from .genetic import GeneticAlgorithm, fronts_until, split_by_feasibility
 
 __all__ = ["UNSGA3"]
@@ -45,17 +45,12 @@ class UNSGA3(GeneticAlgorithm):
             mutation=mutation,
             seed=seed,
         )
-        self.ref_dirs = None if ref_dirs is None else np.asarray(ref_dirs, dtype=np.float64)
+        self.ref_dirs = ref_dirs
 
     def _setup(self) -> None:
         super()._setup()
         m = self.problem.n_obj
-        if self.ref_dirs is None:
-            self.W = default_reference_directions(self.pop_size, m, seed=self.seed)
-        else:
-            if self.ref_dirs.ndim != 2 or self.ref_dirs.shape[1] != m:
-                raise ValueError(f"ref_dirs must have shape (k, {m}), got {self.ref_dirs.shape}")
-            self.W = self.ref_dirs
+        self.W = resolve_reference_directions(self.ref_dirs, self.pop_size, m, self.seed)
         self.norm = HyperplaneNormalization(m)
         self.niche = np.zeros(0, np.int64)
         self.niche_dist = np.zeros(0)
