@@ -5,10 +5,11 @@ The search core (this package) needs only NumPy, numba, SciPy and click; it neve
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import algorithms, indicators, operators, problems, reference_directions
+from . import algorithms, indicators, metrics, operators, predictors, problems, reference_directions, results
 from .algorithms import Result, make_algorithm
 from .indicators import pareto_front
 from .minimize import minimize
+from .nas import SearchResult, SearchSettings, search
 from .problem import Problem
 from .space import SearchSpace
 
@@ -20,14 +21,20 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "Problem",
     "Result",
+    "SearchResult",
+    "SearchSettings",
     "SearchSpace",
     "__version__",
     "algorithms",
     "indicators",
     "make_algorithm",
+    "metrics",
     "minimize",
     "operators",
     "pareto_front",
+    "predictors",
     "problems",
     "reference_directions",
+    "results",
+    "search",
 ]

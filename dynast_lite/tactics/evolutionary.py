@@ -1,0 +1,48 @@
+"""The evolutionary and random tactics: an algorithm driven by real measurements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..algorithms.registry import make_algorithm
+from ..metrics import objectives
+
+
+def warm_tell(algo: Any, ctx: Any) -> None:
+    """Tell an algorithm the warm-start candidates that have every optimization metric."""
+    if ctx.warm_X.shape[0] == 0:
+        return
+    F = objectives([r.values for r in ctx.warm_records], ctx.settings.optimization_metrics)
+    algo.tell(ctx.warm_X, F)
+
+
+def drive(algo: Any, ctx: Any) -> None:
+    """Ask, measure, tell until the run's budget is spent or nothing new is left to ask."""
+    names = ctx.settings.optimization_metrics
+    while ctx.budget_left > 0:
+        X = algo.ask()[: ctx.budget_left]
+        if X.shape[0] == 0:
+            break
+        records = ctx.measurer.measure(X)
+        algo.tell(X, objectives([r.values for r in records], names))
+
+
+def run_evolutionary(ctx: Any) -> None:
+    """The chosen algorithm on real measurements, ``num_evals`` of them exactly."""
+    s = ctx.settings
+    seed = int(ctx.seeds.spawn(1)[0].generate_state(1)[0])
+    algo = make_algorithm(s.search_algo, pop_size=s.population, seed=seed).setup(ctx.problem)
+    warm_tell(algo, ctx)
+    drive(algo, ctx)
+
+
+def run_random(ctx: Any) -> None:
+    """``num_evals`` distinct random candidates, none already measured or warm."""
+    seed = int(ctx.seeds.spawn(1)[0].generate_state(1)[0])
+    algo = make_algorithm("random", pop_size=ctx.settings.population, seed=seed).setup(ctx.problem)
+    if ctx.warm_X.shape[0]:
+        algo.archive.add(ctx.warm_X)  # never re-measured, but not part of the random sample
+    drive(algo, ctx)
+
+
+__all__ = ["drive", "run_evolutionary", "run_random", "warm_tell"]

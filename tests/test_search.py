@@ -1,0 +1,208 @@
+"""dl.search end to end on a cheap synthetic evaluator: budgets, no re-measurement, the last
+batch, resume, warm start, exact metrics, errors."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dynast_lite as dl
+from dynast_lite.evaluation import config_key
+from dynast_lite.results import read_results
+
+SPACE = {
+    "ks": {"count": 8, "vars": [3, 5, 7]},
+    "e": {"count": 8, "vars": [3, 4, 6]},
+    "d": {"count": 2, "vars": [2, 3, 4]},
+}
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+class Crash(RuntimeError):
+    pass
+
+
+class ToyEvaluator:
+    """Accuracy is a fixed non-linear function of the one-hot features; MACs and params are
+    exact and cheap. Records every config whose accuracy it measured."""
+
+    metrics = ("accuracy_top1", "macs", "params", "latency")
+    exact_metrics = ("macs", "params")
+
+    def __init__(self, space, fail_after=None):
+        self.space = space
+        self.w = np.random.default_rng(0).normal(size=space.n_features)
+        self.real: list[str] = []
+        self.cheap_rows = 0
+        self.fail_after = fail_after
+
+    def measure(self, configs, metrics):
+        X = self.space.encode(configs)
+        phi = self.space.features(X)
+        score = phi @ self.w
+        acc = 70 + 2 * np.tanh(score / 3) - 0.05 * score**2
+        macs = 1e6 * (50 + 3 * X.sum(axis=1))
+        if "accuracy_top1" in metrics:
+            for c in configs:
+                if self.fail_after is not None and len(self.real) >= self.fail_after:
+                    raise Crash("power cut")
+                self.real.append(config_key(c))
+        else:
+            self.cheap_rows += len(configs)
+        full = [
+            {"accuracy_top1": a, "macs": m, "params": m / 100, "latency": m / 1e7}
+            for a, m in zip(acc, macs, strict=True)
+        ]
+        return [{k: row[k] for k in metrics} for row in full]
+
+
+@pytest.fixture
+def space():
+    return dl.SearchSpace(SPACE)
+
+
+def run(space, ev, tmp_path=None, **kw):
+    settings = dict(
+        optimization_metrics=["accuracy_top1", "macs"],
+        measurements=["accuracy_top1", "macs", "params"],
+        num_evals=70,
+        population=20,
+        seed=3,
+        inner_evals=600,
+        results_path=None,
+    )
+    settings.update(kw)
+    if tmp_path is not None and "results_path" not in kw:
+        settings["results_path"] = tmp_path / "r.csv"
+    return dl.search(ev, space, **settings)
+
+
+@pytest.mark.parametrize(
+    "tactic, algo",
+    [
+        ("linas", "nsga2"),
+        ("evolutionary", "nsga2"),
+        ("random", "nsga2"),
+        ("linas", "age"),
+        ("evolutionary", "ga"),
+    ],
+)
+def test_budget_is_exact_and_nothing_is_measured_twice(space, tmp_path, tactic, algo):
+    ev = ToyEvaluator(space)
+    metrics = ["accuracy_top1"] if algo == "ga" else ["accuracy_top1", "macs"]
+    res = run(space, ev, tmp_path, search_tactic=tactic, search_algo=algo, optimization_metrics=metrics)
+    assert len(res.records) == len(ev.real) == len(set(ev.real)) == 70
+    rows = read_results(tmp_path / "r.csv")
+    assert [config_key(r.config) for r in rows] == ev.real
+    assert res.pareto and all(r in res.records for r in res.pareto)
+
+
+def test_linas_measures_its_last_batch_and_logs_tau_before_measuring(space):
+    ev = ToyEvaluator(space)
+    res = run(space, ev)  # 20 random, then 20, 20 and a last batch of 10 from the inner search
+    assert len(ev.real) == 70
+    assert [t["n_measured"] for t in res.tau_history] == [40, 60, 70]
+    assert all(set(t) == {"loop", "n_measured", "accuracy_top1"} for t in res.tau_history)
+    assert all(-1 <= t["accuracy_top1"] <= 1 for t in res.tau_history)
+    assert ev.cheap_rows > 0  # MACs came from the evaluator's exact lookup, not a predictor
+
+
+def test_linas_beats_random_search(space):
+    hv = {}
+    for tactic in ("linas", "random"):
+        res = run(space, ToyEvaluator(space), search_tactic=tactic, num_evals=100, inner_evals=2000)
+        F = res.objectives()
+        hv[tactic] = dl.indicators.hypervolume(F, [-66.0, 1e6 * 120])
+    assert hv["linas"] > hv["random"]
+
+
+def test_same_seed_same_run(space):
+    a = run(space, ToyEvaluator(space))
+    b = run(space, ToyEvaluator(space))
+    c = run(space, ToyEvaluator(space), seed=4)
+    assert [r.config for r in a.records] == [r.config for r in b.records]
+    assert [r.config for r in a.records] != [r.config for r in c.records]
+
+
+@pytest.mark.parametrize("tactic", ["linas", "evolutionary"])
+@pytest.mark.parametrize("crash_at", [1, 20, 33])
+def test_resume_equals_an_uninterrupted_run(space, tmp_path, tactic, crash_at):
+    whole = run(space, ToyEvaluator(space), tmp_path / "a", search_tactic=tactic)
+    crashing = ToyEvaluator(space, fail_after=crash_at)
+    with pytest.raises(Crash):
+        run(space, crashing, tmp_path / "b", search_tactic=tactic)
+    assert len(read_results(tmp_path / "b" / "r.csv")) == crash_at  # nothing measured was lost
+    again = ToyEvaluator(space)
+    resumed = run(space, again, tmp_path / "b", search_tactic=tactic, resume=True)
+    assert [r.config for r in resumed.records] == [r.config for r in whole.records]
+    assert [r.values for r in resumed.records] == [r.values for r in whole.records]
+    assert len(again.real) == 70 - crash_at  # only what was missing
+    a = [(r.config, r.values) for r in read_results(tmp_path / "a" / "r.csv")]
+    b = [(r.config, r.values) for r in read_results(tmp_path / "b" / "r.csv")]
+    assert a == b
+
+
+def test_resume_checks_the_settings(space, tmp_path):
+    run(space, ToyEvaluator(space), tmp_path, num_evals=30)
+    with pytest.raises(ValueError, match=r"settings differ.*settings.population"):
+        run(space, ToyEvaluator(space), tmp_path, num_evals=30, population=10, resume=True)
+    with pytest.raises(ValueError, match="already exists; pass resume=True"):
+        run(space, ToyEvaluator(space), tmp_path, num_evals=30)
+    with pytest.raises(ValueError, match="cannot resume"):
+        run(space, ToyEvaluator(space), tmp_path / "elsewhere", resume=True)
+
+
+def test_warm_start_never_measures_known_configs(space, tmp_path):
+    first = run(space, ToyEvaluator(space), tmp_path / "a", num_evals=40)
+    ev = ToyEvaluator(space)
+    res = run(space, ev, tmp_path / "b", num_evals=40, warm_start=tmp_path / "a" / "r.csv")
+    known = {config_key(r.config) for r in first.records}
+    assert len(ev.real) == 40 and not known & set(ev.real)
+    assert len(res.warm_records) == 40
+    assert res.tau_history[0]["n_measured"] == 20  # the first batch already came from predictions
+
+
+@pytest.mark.skipif(not (SHARED / "ofa_mbv3_w1.0_imagenet_evo_ga.csv").exists(), reason="no shared data")
+def test_warm_start_from_dynast_results(tmp_path):
+    ofa = dl.SearchSpace(
+        {
+            "ks": {"count": 20, "vars": [3, 5, 7]},
+            "e": {"count": 20, "vars": [3, 4, 6]},
+            "d": {"count": 5, "vars": [2, 3, 4]},
+        },
+        fixed={"wid": None, "r": [224]},
+    )
+    ev = ToyEvaluator(ofa)
+    res = dl.search(
+        ev,
+        ofa,
+        ["accuracy_top1", "macs"],
+        num_evals=20,
+        population=20,
+        inner_evals=500,
+        warm_start=[SHARED / "ofa_mbv3_w1.0_imagenet_evo_ga.csv"],
+        results_path=tmp_path / "r.csv",
+    )
+    assert len(res.warm_records) == 364 and len(ev.real) == 20
+    warm = {config_key(r.config) for r in res.warm_records}
+    assert not warm & set(ev.real)
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(optimization_metrics=["accuracy_top1", "flops"]), "unknown metric 'flops'"),
+        (dict(search_tactic="bayes"), "unknown search tactic 'bayes'"),
+        (
+            dict(search_algo="ga"),
+            r"'ga' takes 1 objective\(s\) but 2 .* use one of \['nsga2', 'age', 'random'\]",
+        ),
+        (dict(measurements=["macs"]), r"\['accuracy_top1'\] must also be in measurements"),
+        (dict(num_evals=0), "num_evals must be a positive int"),
+        (dict(predictor="svr"), "unknown predictor 'svr'"),
+        (dict(optimization_metrics=["bleu"], measurements=["bleu"], search_algo="ga"), "cannot measure"),
+    ],
+)
+def test_bad_settings_give_one_clear_error(space, kw, match):
+    with pytest.raises(ValueError, match=match):
+        run(space, ToyEvaluator(space), **kw)
