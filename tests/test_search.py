@@ -206,3 +206,21 @@ def test_warm_start_from_dynast_results(tmp_path):
 def test_bad_settings_give_one_clear_error(space, kw, match):
     with pytest.raises(ValueError, match=match):
         run(space, ToyEvaluator(space), **kw)
+
+
+class FlakyEvaluator(ToyEvaluator):
+    """Accuracy fails (NaN) for most candidates: too few rows to fit a predictor at first."""
+
+    def measure(self, configs, metrics):
+        rows = super().measure(configs, metrics)
+        for c, r in zip(configs, rows, strict=True):
+            if "accuracy_top1" in r and int(self.space.encode([c]).sum()) % 5:
+                r["accuracy_top1"] = float("nan")
+        return rows
+
+
+def test_linas_survives_failed_measurements_without_repeating_any(space):
+    ev = FlakyEvaluator(space)
+    res = run(space, ev, population=3, num_evals=40)
+    assert len(ev.real) == len(set(ev.real)) == 40
+    assert all(np.isfinite(r.values["accuracy_top1"]) for r in res.pareto)

@@ -14,8 +14,10 @@ from scipy.optimize import minimize_scalar
 __all__ = ["gcv_alpha", "gcv_score"]
 
 
-def gcv_score(log_alpha: float, lam: np.ndarray, c: np.ndarray, rest: float, n: int, extra_df: int) -> float:
-    """GCV(alpha) = n * |residual|^2 / (n - df)^2 at alpha = exp(log_alpha).
+def gcv_score(
+    log_alpha: float, lam: np.ndarray, c: np.ndarray, rest: float, n: int, extra_df: int, gamma: float = 1.0
+) -> float:
+    """GCV(alpha) = n * |residual|^2 / (n - gamma * df)^2 at alpha = exp(log_alpha).
 
     Args:
         lam: eigenvalues (>= 0), shape (k,).
@@ -23,22 +25,27 @@ def gcv_score(log_alpha: float, lam: np.ndarray, c: np.ndarray, rest: float, n: 
         rest: squared norm of the targets outside the eigenbasis' span.
         n: number of samples.
         extra_df: degrees of freedom not shrunk (1 for a fitted intercept).
+        gamma: 1 for plain GCV; above 1 charges each degree of freedom more (modified GCV,
+            Kim & Gu 2004), which stops the near-interpolating penalties plain GCV can pick
+            when there are about as many features as samples.
     """
     alpha = np.exp(log_alpha)
     shrink = alpha / (lam + alpha)
     resid = rest + float(((shrink * c) ** 2).sum())
     df = float((lam / (lam + alpha)).sum()) + extra_df
-    if n - df <= 1e-9:
+    if n - gamma * df <= 1e-9:
         return np.inf
-    return n * resid / (n - df) ** 2
+    return n * resid / (n - gamma * df) ** 2
 
 
-def gcv_alpha(lam: np.ndarray, c: np.ndarray, rest: float, n: int, extra_df: int = 1) -> float:
+def gcv_alpha(
+    lam: np.ndarray, c: np.ndarray, rest: float, n: int, extra_df: int = 1, gamma: float = 1.0
+) -> float:
     """The penalty minimising GCV: a scan of 41 log-spaced values spanning the spectrum,
     refined by a bounded scalar search around the best."""
     top = max(float(lam.max()) if lam.size else 1.0, 1e-12)
     grid = np.linspace(np.log(top * 1e-8), np.log(top * 1e4), 41)
-    scores = np.array([gcv_score(g, lam, c, rest, n, extra_df) for g in grid])
+    scores = np.array([gcv_score(g, lam, c, rest, n, extra_df, gamma) for g in grid])
     if not np.isfinite(scores).any():
         return float(np.exp(grid[-1]))
     i = int(np.nanargmin(np.where(np.isfinite(scores), scores, np.nan)))
@@ -48,7 +55,7 @@ def gcv_alpha(lam: np.ndarray, c: np.ndarray, rest: float, n: int, extra_df: int
     res = minimize_scalar(
         gcv_score,
         bounds=(lo, hi),
-        args=(lam, c, rest, n, extra_df),
+        args=(lam, c, rest, n, extra_df, gamma),
         method="bounded",
         options={"xatol": 1e-3},
     )

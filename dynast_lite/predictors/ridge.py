@@ -14,8 +14,8 @@ class Ridge(Predictor):
     """Ridge regression.
 
     Args:
-        alpha: L2 penalty; ``None`` picks it by generalised cross-validation from one SVD
-            (no grid of fits).
+        alpha: L2 penalty; ``None`` picks it by generalised cross-validation (modified, with
+            each degree of freedom charged 1.4 times) from one SVD, with no grid of fits.
         fit_intercept: centre X and y and fit an unpenalised intercept.
 
     Fitted attributes: ``coef_`` (n_features,), ``intercept_``, ``alpha_``, ``n_features_in_``.
@@ -44,7 +44,10 @@ class Ridge(Predictor):
         lam = s**2
         if self.alpha is None:
             rest = max(float(yc @ yc - c @ c), 0.0)
-            self.alpha_ = gcv_alpha(lam, c, rest, n, extra_df=int(self.fit_intercept))
+            # modified GCV (gamma 1.4): with one-hot features there are often about as many
+            # columns as rows, where plain GCV drifts to near-interpolation (tau 0.43 on one
+            # 100-row split of the OFA measurements, against 0.76 with the modification)
+            self.alpha_ = gcv_alpha(lam, c, rest, n, extra_df=int(self.fit_intercept), gamma=1.4)
         else:
             self.alpha_ = float(self.alpha)
         with np.errstate(divide="ignore", invalid="ignore"):

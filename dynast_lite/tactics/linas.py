@@ -94,11 +94,11 @@ def run_linas(ctx: Any) -> None:
                 space.features(known_X[ok]), known_F[ok, j]
             )
         if models is None:  # too little data to predict from: measure random candidates
+            starter.archive.add(measurer.X)
             batch = starter.ask()[: ctx.budget_left]
             guesses = {}
             if batch.shape[0] == 0:
                 break
-            starter.archive.add(batch)
             continue
 
         def evaluate(X: np.ndarray, models=models) -> np.ndarray:

@@ -1,0 +1,128 @@
+"""Predictor quality on the 725 real ImageNet measurements in ../shared/data: Kendall tau and
+MAE of top-1 on held-out rows, ours against DyNAS-T 1.6's predictor re-created with
+scikit-learn (non-constant one-hot columns; Ridge with alpha 0.1..10 step 0.1 and RBF SVR
+(gamma 'auto', epsilon 0) with C 1..100 step 1, each by 5-fold GridSearchCV scored by MAPE, the
+better of the two kept; labels scaled by a power of ten), same splits, same process.
+
+Training sizes 50, 100 and 200 take 10 random splits each (the rest is the test set); "all"
+is a 5-fold cross-validation (580 rows to train, 145 to test). Fit time on all 725 rows is
+reported at the end.
+
+    python benchmarks/bench_predictors.py [--repeats 10] [--coarse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from _common import machine, table
+from _ofa_surrogate import SPACE, OFASpace, load_measurements
+from sklearn import linear_model, svm
+from sklearn.model_selection import GridSearchCV
+
+import dynast_lite as dl
+from dynast_lite.predictors import AutoPredictor, KernelRidge, Ridge, kendall_tau
+
+
+class DynastPredictor:
+    """DyNAS-T 1.6's ``Predictor``: the same steps, written again for this comparison."""
+
+    def __init__(self, coarse: bool = False):
+        step = 10 if coarse else 1
+        alphas = np.arange(0.1, 10.1, 0.1)[::step]
+        costs = np.arange(1.0, 101.0, 1.0)[::step]
+        self.searchers = [
+            GridSearchCV(
+                linear_model.Ridge(max_iter=1_000_000),
+                {"alpha": alphas},
+                n_jobs=-1,
+                scoring="neg_mean_absolute_percentage_error",
+            ),
+            GridSearchCV(
+                svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, max_iter=1_000_000),
+                {"C": costs},
+                n_jobs=-1,
+                scoring="neg_mean_absolute_percentage_error",
+            ),
+        ]
+
+    def fit(self, X, y):
+        self.cols = np.nonzero(np.var(X, axis=0))[0]
+        top = np.abs(y).max()
+        self.scale = 10 ** (np.floor(np.log10(top)) - 1.0) if top > 0 else 1.0
+        scores = [s.fit(X[:, self.cols], y / self.scale).best_score_ for s in self.searchers]
+        self.best = self.searchers[int(np.argmax(scores))].best_estimator_
+        return self
+
+    def predict(self, X):
+        return self.best.predict(X[:, self.cols]) * self.scale
+
+
+def splits(n: int, size: int | None, repeats: int, rng: np.random.Generator):
+    if size is None:
+        folds = np.array_split(rng.permutation(n), 5)
+        for k in range(5):
+            yield np.concatenate([f for j, f in enumerate(folds) if j != k]), folds[k]
+        return
+    for _ in range(repeats):
+        perm = rng.permutation(n)
+        yield perm[:size], perm[size:]
+
+
+def run(repeats: int, coarse: bool) -> None:
+    masked = OFASpace(SPACE)
+    plain = dl.SearchSpace(SPACE)  # DyNAS-T's one-hot, blocks beyond the depth not masked
+    X, top1, _, _ = load_measurements(masked)
+    feats = {"masked": masked.features(X), "plain": plain.features(X)}
+    models = {
+        "DyNAS-T (sklearn grid)": (lambda: DynastPredictor(coarse), "plain"),
+        "ours: AutoPredictor": (lambda: AutoPredictor(), "masked"),
+        "ours: KernelRidge": (lambda: KernelRidge(), "masked"),
+        "ours: Ridge (GCV)": (lambda: Ridge(), "masked"),
+        "ours: AutoPredictor, unmasked": (lambda: AutoPredictor(), "plain"),
+    }
+    rows = []
+    for size in (50, 100, 200, None):
+        rng = np.random.default_rng(0)
+        result = {name: ([], []) for name in models}
+        for train, test in splits(len(top1), size, repeats, rng):
+            for name, (make, kind) in models.items():
+                Phi = feats[kind]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    pred = make().fit(Phi[train], top1[train]).predict(Phi[test])
+                result[name][0].append(kendall_tau(pred, top1[test]))
+                result[name][1].append(float(np.abs(pred - top1[test]).mean()))
+        for name, (taus, maes) in result.items():
+            rows.append(
+                [
+                    "all (5-fold)" if size is None else size,
+                    name,
+                    f"{np.mean(taus):.3f} ± {np.std(taus):.3f}",
+                    f"{np.mean(maes):.3f}",
+                ]
+            )
+        print(f"size {size} done", flush=True)
+    print("\nTop-1 prediction on held-out rows: Kendall tau (mean ± sd over splits) and MAE (points)\n")
+    print(table(["train rows", "predictor", "tau", "MAE"], rows))
+    times = []
+    for name, (make, kind) in models.items():
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            make().fit(feats[kind], top1)
+        times.append([name, f"{time.perf_counter() - start:.2f}"])
+    print("\nFit on all 725 rows\n")
+    print(table(["predictor", "seconds"], times))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--coarse", action="store_true", help="DyNAS-T grids with every tenth value")
+    args = parser.parse_args()
+    print(machine())
+    run(args.repeats, args.coarse)
