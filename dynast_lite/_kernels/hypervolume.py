@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit
+from .sorting import staircase_replace
 
 
 def _hv_2d(P: np.ndarray, ref: np.ndarray, order: np.ndarray) -> float:
@@ -78,19 +79,7 @@ def _hv_3d(P: np.ndarray, ref: np.ndarray, order: np.ndarray) -> float:
         end_x = xs[q] if q < size else ref[0]
         gain += (end_x - cur_x) * (cur_y - y)
         area += gain
-        removed = q - pos
-        if removed == 0:
-            for k in range(size, pos, -1):
-                xs[k] = xs[k - 1]
-                ys[k] = ys[k - 1]
-        elif removed > 1:
-            shift = removed - 1
-            for k in range(pos + 1, size - shift):
-                xs[k] = xs[k + shift]
-                ys[k] = ys[k + shift]
-        xs[pos] = x
-        ys[pos] = y
-        size += 1 - removed
+        size = staircase_replace(xs, ys, size, pos, q - pos, x, y)
     if n > 0:
         volume += area * (ref[2] - z_prev)
     return volume

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit
-from .sorting import lex_order, rows_equal
+from .sorting import lex_order, rows_equal, staircase_replace
 
 
 def _rank_2d(F: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -165,27 +165,16 @@ def _rank_3d(F: np.ndarray, order: np.ndarray) -> np.ndarray:
         while q < s and Y[q] >= z:
             q += 1
         removed = q - pos
-        if removed == 0:
-            if s == X.shape[0]:
-                X2 = np.empty(2 * s)
-                Y2 = np.empty(2 * s)
-                X2[:s] = X[:s]
-                Y2[:s] = Y[:s]
-                xs[lo] = X2
-                ys[lo] = Y2
-                X = X2
-                Y = Y2
-            for k in range(s, pos, -1):
-                X[k] = X[k - 1]
-                Y[k] = Y[k - 1]
-        elif removed > 1:
-            shift = removed - 1
-            for k in range(pos + 1, s - shift):
-                X[k] = X[k + shift]
-                Y[k] = Y[k + shift]
-        X[pos] = y
-        Y[pos] = z
-        sizes[lo] = s + 1 - removed
+        if removed == 0 and s == X.shape[0]:  # full: double the front's arrays
+            X2 = np.empty(2 * s)
+            Y2 = np.empty(2 * s)
+            X2[:s] = X[:s]
+            Y2[:s] = Y[:s]
+            xs[lo] = X2
+            ys[lo] = Y2
+            X = X2
+            Y = Y2
+        sizes[lo] = staircase_replace(X, Y, s, pos, removed, y, z)
     return rank
 
 

@@ -58,3 +58,29 @@ def _rows_equal(F: np.ndarray, i: int, j: int) -> bool:
 
 
 rows_equal = jit(_rows_equal)
+
+
+def _staircase_replace(
+    xs: np.ndarray, ys: np.ndarray, size: int, pos: int, removed: int, x: float, y: float
+) -> int:
+    """Replace the ``removed`` entries of a sorted 2-D staircase starting at ``pos`` by (x, y),
+    shifting the tail; with ``removed == 0`` it inserts, and the arrays need room for one more.
+
+    Returns:
+        the new size.
+    """
+    if removed == 0:
+        for k in range(size, pos, -1):
+            xs[k] = xs[k - 1]
+            ys[k] = ys[k - 1]
+    elif removed > 1:
+        shift = removed - 1
+        for k in range(pos + 1, size - shift):
+            xs[k] = xs[k + shift]
+            ys[k] = ys[k + shift]
+    xs[pos] = x
+    ys[pos] = y
+    return size + 1 - removed
+
+
+staircase_replace = jit(_staircase_replace)
