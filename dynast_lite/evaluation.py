@@ -125,7 +125,10 @@ class Measurer:
             )
         return clean
 
-    def cheap(self, X: np.ndarray, metric: str) -> np.ndarray:
-        """Values of an exact, cheap metric for rows not necessarily measured (LINAS inner loop)."""
-        rows = self.evaluator.measure(self.space.decode(X), [metric])
-        return np.array([float(r[metric]) for r in rows])
+    def cheap(self, X: np.ndarray, metrics: Sequence[str]) -> dict[str, np.ndarray]:
+        """Values of exact, cheap metrics for rows not necessarily measured (LINAS inner loop):
+        one ``measure`` call, nothing logged, nothing counted against the budget."""
+        if not metrics or X.shape[0] == 0:
+            return {m: np.zeros(X.shape[0]) for m in metrics}
+        rows = self.evaluator.measure(self.space.decode(X), list(metrics))
+        return {m: np.array([float(r[m]) for r in rows]) for m in metrics}
