@@ -114,3 +114,14 @@ def test_kendall_tau_edge_cases():
     assert kendall_tau(np.array([1.0]), np.array([2.0])) == 0.0
     assert kendall_tau(np.ones(5), np.arange(5.0)) == 0.0
     assert kendall_tau(np.arange(5.0), np.arange(5.0)) == pytest.approx(1.0)
+
+
+def test_ridge_falls_back_when_the_fast_svd_fails(rng, monkeypatch):
+    X, y = data(rng)
+    expected = Ridge().fit(X, y).predict(X)
+
+    def fail(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    monkeypatch.setattr(np.linalg, "svd", fail)
+    assert np.allclose(Ridge().fit(X, y).predict(X), expected)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 
 from .base import Predictor, check_X, check_Xy
 from .gcv import gcv_alpha
 
-__all__ = ["Ridge"]
+__all__ = ["Ridge", "thin_svd"]
+
+
+def thin_svd(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thin SVD; LAPACK's fast divide-and-conquer driver occasionally fails to converge, and
+    then the slower QR-iteration driver is used."""
+    try:
+        return np.linalg.svd(A, full_matrices=False)
+    except np.linalg.LinAlgError:
+        return scipy.linalg.svd(A, full_matrices=False, lapack_driver="gesvd")
 
 
 class Ridge(Predictor):
@@ -39,7 +49,7 @@ class Ridge(Predictor):
             self.coef_, self.alpha_ = np.zeros(p), 1.0 if self.alpha is None else float(self.alpha)
             self.intercept_ = y_mean
             return self
-        U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+        U, s, Vt = thin_svd(Xc)
         c = U.T @ yc
         lam = s**2
         if self.alpha is None:

@@ -137,7 +137,8 @@ class _Inputs:
             self.log = (E > 0).all(axis=0)
             T = self._matrix(values)
             self.mu, sd = T.mean(axis=0), T.std(axis=0)
-            self.sd = np.where(sd > 0, sd, 1.0)
+            # a metric constant over the training rows (up to rounding) carries no signal
+            self.sd = np.where(sd > 1e-9 * np.maximum(np.abs(self.mu), 1.0), sd, np.inf)
         return self
 
     def __call__(self, X: np.ndarray, values: dict[str, np.ndarray] | None = None) -> np.ndarray:
