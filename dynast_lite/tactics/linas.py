@@ -237,7 +237,8 @@ def run_linas(ctx: Any) -> None:
         C = np.concatenate(seen_X)
         CF = np.concatenate(seen_F)
         cv = np.where(np.isfinite(CF).all(axis=1), 0.0, np.inf)
-        # the final population first (in its own order), then the rest of what was evaluated
+        # the final population first, then the rest of what was evaluated, each by rank and
+        # crowding; the batch is then picked from the head of that order by predicted gain
         final = algo.result().pop_X
         final_keys = {r.tobytes() for r in final}
         in_final = np.array([r.tobytes() in final_keys for r in C])
