@@ -10,7 +10,7 @@ from what has been measured, every loop has its own seeded inner seed, and each 
 Kendall tau on the batch it chose is logged before that batch is measured.
 
 Three further changes, measured on the OFA surrogate benchmark (hypervolume after 100
-validations, median of 5 seeds: 853 without them, 886 with the first alone, 892 with all):
+validations, median of 5 seeds: 852 without them, 886 with the first alone, 892 with all):
 
 * the predictors also get the exact cheap metrics (MACs, params) as inputs;
 * with exact metrics among the objectives, the first random batch is spread evenly over them
