@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
+import numpy as np
+
 
 def best_time(fn: Callable[[], object], repeats: int = 5, min_total: float = 0.05) -> float:
     """Best wall time of ``fn()`` in seconds over ``repeats`` rounds (each round loops until
@@ -52,3 +54,9 @@ def table(header: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
+
+
+def median_iqr(values, digits: int = 4) -> str:
+    """'median [25th percentile, 75th percentile]' of ``values``."""
+    lo, mid, hi = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
+    return f"{mid:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"

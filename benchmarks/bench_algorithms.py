@@ -218,7 +218,7 @@ def run(seeds: int, only: list[str]) -> None:
             v = np.array([r[0] for r in res])
             t = np.array([r[1] for r in res])
             t_ours = np.median([r[1] for r in results["ours"]])
-            lo, mid, hi = (fmt.format(np.percentile(v, q)) for q in (25, 50, 75))
+            lo, mid, hi = (fmt.format(p) for p in np.percentile(v, [25, 50, 75]))
             q = f"{mid} [{lo}, {hi}]"
             rows.append(
                 [

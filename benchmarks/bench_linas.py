@@ -23,8 +23,8 @@ import warnings
 
 import numpy as np
 from _common import machine, table
+from _dynast import DynastPredictor, dynast_nsga2
 from _ofa_surrogate import OFASurrogateEvaluator
-from bench_predictors import DynastPredictor
 
 import dynast_lite as dl
 
@@ -68,11 +68,6 @@ def _PredictedProblem(plain: dl.SearchSpace, p_acc, p_macs):
 
 
 def dynast_linas(ev: OFASurrogateEvaluator, seed: int) -> np.ndarray:
-    from pymoo.algorithms.moo.nsga2 import NSGA2
-    from pymoo.operators.crossover.sbx import SBX
-    from pymoo.operators.mutation.pm import PM
-    from pymoo.operators.repair.rounding import RoundingRepair
-    from pymoo.operators.sampling.rnd import IntegerRandomSampling
     from pymoo.optimize import minimize
 
     plain = dl.SearchSpace(ev.space.to_dict())  # DyNAS-T's one-hot: inactive blocks not masked
@@ -92,25 +87,14 @@ def dynast_linas(ev: OFASurrogateEvaluator, seed: int) -> np.ndarray:
             p_macs = DynastPredictor(coarse=True).fit(Phi, np.concatenate(macs))
 
         predicted = _PredictedProblem(plain, p_acc, p_macs)
-        algo = NSGA2(
-            pop_size=POP,
-            sampling=IntegerRandomSampling(),
-            crossover=SBX(prob=0.9, eta=15.0, vtype=float, repair=RoundingRepair()),
-            mutation=PM(prob=0.02, eta=20.0, vtype=float, repair=RoundingRepair()),
-            eliminate_duplicates=True,
-        )
+        algo = dynast_nsga2(POP)
         res = minimize(predicted, algo, ("n_gen", 20_000 // POP), seed=seed)
         batch = np.asarray(res.pop.get("X"), dtype=float)
     return np.concatenate(measured_X)
 
 
 def inner_loop_times(ev: OFASurrogateEvaluator) -> list[list[str]]:
-    from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.problem import Problem
-    from pymoo.operators.crossover.sbx import SBX
-    from pymoo.operators.mutation.pm import PM
-    from pymoo.operators.repair.rounding import RoundingRepair
-    from pymoo.operators.sampling.rnd import IntegerRandomSampling
     from pymoo.optimize import minimize
 
     space = ev.space
@@ -149,13 +133,7 @@ def inner_loop_times(ev: OFASurrogateEvaluator) -> list[list[str]]:
                 rows.append([-p_acc.predict(f)[0], p_macs.predict(f)[0]])
             out["F"] = np.array(rows)
 
-    algo = NSGA2(
-        pop_size=POP,
-        sampling=IntegerRandomSampling(),
-        crossover=SBX(prob=0.9, eta=15.0, vtype=float, repair=RoundingRepair()),
-        mutation=PM(prob=0.02, eta=20.0, vtype=float, repair=RoundingRepair()),
-        eliminate_duplicates=True,
-    )
+    algo = dynast_nsga2(POP)
     start = time.perf_counter()
     minimize(OneByOne(), algo, ("n_gen", 20_000 // POP), seed=0)
     t_dynast = time.perf_counter() - start

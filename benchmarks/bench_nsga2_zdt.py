@@ -12,7 +12,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import machine, table
+from _common import machine, median_iqr, table
 from pymoo.algorithms.moo.nsga2 import NSGA2 as PymooNSGA2
 from pymoo.optimize import minimize as pymoo_minimize
 from pymoo.problems import get_problem
@@ -37,13 +37,12 @@ def run(seeds: int) -> None:
             theirs = pymoo_minimize(get_problem(name), PymooNSGA2(pop_size=100), ("n_gen", 200), seed=seed)
             t_pymoo.append(time.perf_counter() - start)
             hv_pymoo.append(dl.indicators.hypervolume(theirs.F, ref))
-        q = lambda a: f"{np.median(a):.4f} [{np.percentile(a, 25):.4f}, {np.percentile(a, 75):.4f}]"
         rows.append(
             [
                 name,
                 f"{dl.indicators.hypervolume(front, ref):.4f}",
-                q(hv_ours),
-                q(hv_pymoo),
+                median_iqr(hv_ours, 4),
+                median_iqr(hv_pymoo, 4),
                 f"{np.median(hv_ours) - np.median(hv_pymoo):+.4f}",
                 f"{np.median(t_ours):.3f}",
                 f"{np.median(t_pymoo):.3f}",

@@ -14,7 +14,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import machine, table
+from _common import machine, median_iqr, table
 from _ofa_surrogate import ofa_problem
 
 import dynast_lite as dl
@@ -48,7 +48,7 @@ def run(seeds: int) -> None:
                 quality.append(-res.F.min())
             else:
                 quality.append(dl.indicators.hypervolume(res.F, ref))
-        q = f"{np.median(quality):.2f} [{np.percentile(quality, 25):.2f}, {np.percentile(quality, 75):.2f}]"
+        q = median_iqr(quality, 2)
         rows.append(
             [
                 name,

@@ -20,46 +20,11 @@ import warnings
 
 import numpy as np
 from _common import machine, table
+from _dynast import DynastPredictor
 from _ofa_surrogate import SPACE, OFASpace, load_measurements
-from sklearn import linear_model, svm
-from sklearn.model_selection import GridSearchCV
 
 import dynast_lite as dl
 from dynast_lite.predictors import AutoPredictor, KernelRidge, Ridge, kendall_tau
-
-
-class DynastPredictor:
-    """DyNAS-T 1.6's ``Predictor``: the same steps, written again for this comparison."""
-
-    def __init__(self, coarse: bool = False):
-        step = 10 if coarse else 1
-        alphas = np.arange(0.1, 10.1, 0.1)[::step]
-        costs = np.arange(1.0, 101.0, 1.0)[::step]
-        self.searchers = [
-            GridSearchCV(
-                linear_model.Ridge(max_iter=1_000_000),
-                {"alpha": alphas},
-                n_jobs=-1,
-                scoring="neg_mean_absolute_percentage_error",
-            ),
-            GridSearchCV(
-                svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, max_iter=1_000_000),
-                {"C": costs},
-                n_jobs=-1,
-                scoring="neg_mean_absolute_percentage_error",
-            ),
-        ]
-
-    def fit(self, X, y):
-        self.cols = np.nonzero(np.var(X, axis=0))[0]
-        top = np.abs(y).max()
-        self.scale = 10 ** (np.floor(np.log10(top)) - 1.0) if top > 0 else 1.0
-        scores = [s.fit(X[:, self.cols], y / self.scale).best_score_ for s in self.searchers]
-        self.best = self.searchers[int(np.argmax(scores))].best_estimator_
-        return self
-
-    def predict(self, X):
-        return self.best.predict(X[:, self.cols]) * self.scale
 
 
 def splits(n: int, size: int | None, repeats: int, rng: np.random.Generator):
