@@ -74,7 +74,7 @@ def cases() -> list[Case]:
     from pymoo.algorithms.moo.moead import MOEAD as PMOEAD
     from pymoo.algorithms.moo.unsga3 import UNSGA3 as PUNSGA3
 
-    W = das_dennis(12, 3)  # 91 directions
+    W = das_dennis(n_partitions=12, n_obj=3)  # 91 directions
     out = [
         moo_case(
             "U-NSGA-III DTLZ1 (7 var, 400 gen)",

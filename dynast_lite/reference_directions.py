@@ -1,8 +1,9 @@
 """Reference directions on the unit simplex, for decomposition and niching algorithms.
 
-The arguments are named for what they count: ``das_dennis(n_partitions=12, n_obj=3)`` gives 91
-directions; ``riesz_energy(n_points=20, n_obj=3, seed=0)`` gives 20. (DyNAS-T asked pymoo's
-"energy" method for "20 partitions" and silently got 20 points.)
+The arguments are named for what they count, and must be passed by name:
+``das_dennis(n_partitions=12, n_obj=3)`` gives 91 directions, ``riesz_energy(n_points=20,
+n_obj=3, seed=0)`` gives 20. (DyNAS-T asked pymoo's "energy" method for "20 partitions" and
+silently got 20 points.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = [
 ]
 
 
-def das_dennis(n_partitions: int, n_obj: int) -> np.ndarray:
+def das_dennis(*, n_partitions: int, n_obj: int) -> np.ndarray:
     """Das & Dennis (1998) uniform lattice on the simplex: every vector of ``n_obj``
     non-negative multiples of 1/n_partitions summing to one.
 
@@ -69,7 +70,7 @@ def _project_to_simplex(X: np.ndarray) -> np.ndarray:
 
 
 def riesz_energy(
-    n_points: int, n_obj: int, seed: int | None = 0, n_iter: int = 1000, s: float | None = None
+    *, n_points: int, n_obj: int, seed: int | None = 0, n_iter: int = 1000, s: float | None = None
 ) -> np.ndarray:
     """Well-spread directions minimising the Riesz s-energy sum_{i<j} |x_i - x_j|^-s on the
     simplex (Blank et al. 2021). The ``n_obj`` corners are always included and held fixed; the
@@ -126,8 +127,8 @@ def default_reference_directions(n_points: int, n_obj: int, seed: int | None = 0
         return np.ones((1, 1))
     p = das_dennis_partitions(n_points, n_obj)
     if comb(p + n_obj - 1, n_obj - 1) == n_points:
-        return das_dennis(p, n_obj)
-    return riesz_energy(n_points, n_obj, seed=seed)
+        return das_dennis(n_partitions=p, n_obj=n_obj)
+    return riesz_energy(n_points=n_points, n_obj=n_obj, seed=seed)
 
 
 def resolve_reference_directions(

@@ -68,7 +68,7 @@ def test_ref_dirs_must_match_the_objectives():
     problem = Recorder(3).problem
     for cls in (dl.algorithms.UNSGA3, dl.algorithms.MOEAD, dl.algorithms.CTAEA):
         with pytest.raises(ValueError, match=r"ref_dirs must have shape \(k, 3\)"):
-            cls(ref_dirs=das_dennis(4, 4)).setup(problem)
+            cls(ref_dirs=das_dennis(n_partitions=4, n_obj=4)).setup(problem)
 
 
 def test_moead_settings_are_checked():
@@ -96,14 +96,20 @@ def test_constrained_problems_have_feasible_fronts(rng):
 @pytest.mark.parametrize("name", ["unsga3", "moead"])
 def test_many_objective_convergence_on_dtlz2(name):
     problem = dl.problems.dtlz2()
-    res = dl.minimize(problem, dl.make_algorithm(name, ref_dirs=das_dennis(12, 3), seed=0), n_evals=91 * 250)
+    res = dl.minimize(
+        problem,
+        dl.make_algorithm(name, ref_dirs=das_dennis(n_partitions=12, n_obj=3), seed=0),
+        n_evals=91 * 250,
+    )
     assert igd(res.F, problem.pareto_front(5000)) < 0.06
 
 
 @pytest.mark.slow
 def test_ctaea_finds_the_feasible_front():
     problem = dl.problems.c2_dtlz2()
-    res = dl.minimize(problem, dl.algorithms.CTAEA(ref_dirs=das_dennis(12, 3), seed=0), n_evals=91 * 200)
+    res = dl.minimize(
+        problem, dl.algorithms.CTAEA(ref_dirs=das_dennis(n_partitions=12, n_obj=3), seed=0), n_evals=91 * 200
+    )
     assert res.feasible.all() and (res.G <= 0).all()
     front = problem.pareto_front(2000)
     ref = 1.1 * front.max(axis=0)
@@ -140,7 +146,7 @@ def test_moead_normalisation_copes_with_objectives_in_different_units():
         norm: hypervolume(
             dl.minimize(
                 problem,
-                dl.algorithms.MOEAD(ref_dirs=das_dennis(12, 3), normalize=norm, seed=0),
+                dl.algorithms.MOEAD(ref_dirs=das_dennis(n_partitions=12, n_obj=3), normalize=norm, seed=0),
                 n_evals=91 * 100,
             ).F,
             ref,

@@ -88,7 +88,7 @@ def age_oracle(front, extreme, p):
 
 
 def test_perpendicular_distances_and_association(rng):
-    N, W = rng.random((30, 3)), das_dennis(4, 3)
+    N, W = rng.random((30, 3)), das_dennis(n_partitions=4, n_obj=3)
     D = perpendicular_distances(N, W)
     np.testing.assert_allclose(D, perpendicular_oracle(N, W), atol=1e-12)
     niche, dist = associate(N, W)
@@ -117,7 +117,7 @@ def test_scalarize_matches_formulas(rng, method):
 @pytest.mark.parametrize("max_replace", [0, 1, 2])
 @pytest.mark.parametrize("method", [0, 1])
 def test_moead_replace_matches_oracle(rng, max_replace, method):
-    W = das_dennis(5, 3)
+    W = das_dennis(n_partitions=5, n_obj=3)
     N = len(W)
     neighbors = np.argsort(((W[:, None] - W[None]) ** 2).sum(2), axis=1)[:, :5]
     F = rng.random((2 * N, 3))

@@ -52,10 +52,10 @@ def test_true_front_hypervolumes():
 
 
 def test_das_dennis():
-    W = das_dennis(12, 3)
+    W = das_dennis(n_partitions=12, n_obj=3)
     assert W.shape == (91, 3) and np.allclose(W.sum(axis=1), 1.0)
     assert das_dennis_partitions(91, 3) == 12 and das_dennis_partitions(90, 3) == 11
-    assert das_dennis(3, 2).tolist() == [[0, 1], [1 / 3, 2 / 3], [2 / 3, 1 / 3], [1, 0]]
+    assert das_dennis(n_partitions=3, n_obj=2).tolist() == [[0, 1], [1 / 3, 2 / 3], [2 / 3, 1 / 3], [1, 0]]
 
 
 def test_igd_and_gd():

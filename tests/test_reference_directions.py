@@ -15,7 +15,7 @@ from dynast_lite.reference_directions import (
 
 @pytest.mark.parametrize("p, m", [(1, 2), (12, 3), (6, 4), (3, 5), (20, 2)])
 def test_das_dennis_lattice(p, m):
-    W = das_dennis(p, m)
+    W = das_dennis(n_partitions=p, n_obj=m)
     assert W.shape == (comb(p + m - 1, m - 1), m)
     assert np.allclose(W.sum(axis=1), 1.0)
     assert np.allclose(W * p, np.rint(W * p))
@@ -40,7 +40,7 @@ def test_riesz_energy_is_seeded_and_well_spread():
 
 
 def test_default_directions():
-    assert np.array_equal(default_reference_directions(91, 3), das_dennis(12, 3))
+    assert np.array_equal(default_reference_directions(91, 3), das_dennis(n_partitions=12, n_obj=3))
     assert default_reference_directions(50, 3).shape == (50, 3)
     assert das_dennis_partitions(91, 3) == 12
 
@@ -55,3 +55,10 @@ def test_hyperplane_normalisation_recovers_a_linear_front(rng):
     assert np.allclose(norm.nadir, 0.5 + scale)
     Z = norm.normalize(F)
     assert Z.min() >= -1e-12 and Z.max() <= 1 + 1e-9
+
+
+def test_counts_must_be_named():
+    with pytest.raises(TypeError):
+        das_dennis(12, 3)
+    with pytest.raises(TypeError):
+        riesz_energy(20, 3)

@@ -16,7 +16,7 @@ def _check(n_var: int, n_obj: int) -> int:
 
 
 def _lattice(n_points: int, n_obj: int) -> np.ndarray:
-    return das_dennis(das_dennis_partitions(n_points, n_obj), n_obj)
+    return das_dennis(n_partitions=das_dennis_partitions(n_points, n_obj), n_obj=n_obj)
 
 
 def _g_rastrigin(Xm: np.ndarray) -> np.ndarray:
