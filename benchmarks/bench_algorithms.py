@@ -127,7 +127,7 @@ def cases() -> list[Case]:
             300,
         ),
     ]
-    out += [single_objective_cases()[0], single_objective_cases()[1]]
+    out += single_objective_cases()
     return out
 
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..algorithms.registry import make_algorithm
 from ..metrics import objectives
+
+
+def next_seed(ss: np.random.SeedSequence) -> int:
+    """A fresh integer seed from the run's seed sequence (a new child each call)."""
+    return int(ss.spawn(1)[0].generate_state(1)[0])
 
 
 def warm_tell(algo: Any, ctx: Any) -> None:
@@ -30,7 +37,7 @@ def drive(algo: Any, ctx: Any) -> None:
 def run_evolutionary(ctx: Any) -> None:
     """The chosen algorithm on real measurements, ``num_evals`` of them exactly."""
     s = ctx.settings
-    seed = int(ctx.seeds.spawn(1)[0].generate_state(1)[0])
+    seed = next_seed(ctx.seeds)
     algo = make_algorithm(s.search_algo, pop_size=s.population, seed=seed).setup(ctx.problem)
     warm_tell(algo, ctx)
     drive(algo, ctx)
@@ -38,11 +45,11 @@ def run_evolutionary(ctx: Any) -> None:
 
 def run_random(ctx: Any) -> None:
     """``num_evals`` distinct random candidates, none already measured or warm."""
-    seed = int(ctx.seeds.spawn(1)[0].generate_state(1)[0])
+    seed = next_seed(ctx.seeds)
     algo = make_algorithm("random", pop_size=ctx.settings.population, seed=seed).setup(ctx.problem)
     if ctx.warm_X.shape[0]:
         algo.archive.add(ctx.warm_X)  # never re-measured, but not part of the random sample
     drive(algo, ctx)
 
 
-__all__ = ["drive", "run_evolutionary", "run_random", "warm_tell"]
+__all__ = ["drive", "next_seed", "run_evolutionary", "run_random", "warm_tell"]

@@ -34,12 +34,9 @@ from ..metrics import get_metric, objectives
 from ..predictors import PREDICTORS, AutoPredictor
 from ..predictors.auto import kendall_tau
 from ..problem import Problem
+from .evolutionary import next_seed
 
 log = logging.getLogger("dynast_lite.linas")
-
-
-def _seed(ss: np.random.SeedSequence) -> int:
-    return int(ss.spawn(1)[0].generate_state(1)[0])
 
 
 def _predictor(name: str, seed: int):
@@ -160,7 +157,7 @@ def run_linas(ctx: Any) -> None:
     predicted = [m for m in names if m not in exact]
     space, measurer = ctx.space, ctx.measurer
     first_seeds, inner_seeds = ctx.seeds.spawn(2)
-    starter = make_algorithm("random", pop_size=s.population, seed=_seed(first_seeds)).setup(ctx.problem)
+    starter = make_algorithm("random", pop_size=s.population, seed=next_seed(first_seeds)).setup(ctx.problem)
     if ctx.warm_X.shape[0]:
         starter.archive.add(ctx.warm_X)
     n_first = min(ctx.budget_left, max(0, s.population - ctx.warm_X.shape[0]))
@@ -196,7 +193,7 @@ def run_linas(ctx: Any) -> None:
             if ok.sum() < 2:
                 models = None
                 break
-            models[m] = _predictor(s.predictor, _seed(inner_seeds)).fit(known_in[ok], known_F[ok, j])
+            models[m] = _predictor(s.predictor, next_seed(inner_seeds)).fit(known_in[ok], known_F[ok, j])
         if models is None:  # too little data to predict from: measure random candidates
             starter.archive.add(measurer.X)
             batch = starter.ask()[: ctx.budget_left]
@@ -217,7 +214,7 @@ def run_linas(ctx: Any) -> None:
             return F
 
         inner = Problem(space.n_var, len(names), space.xl, space.xu, integer=True, nan_is_failure=True)
-        algo = make_algorithm(s.search_algo, pop_size=s.population, seed=_seed(inner_seeds)).setup(inner)
+        algo = make_algorithm(s.search_algo, pop_size=s.population, seed=next_seed(inner_seeds)).setup(inner)
         # The inner search knows every measured candidate (so it never proposes one again) and
         # starts from the best of them, as predicted.
         algo.tell(known_X, evaluate(known_X))
