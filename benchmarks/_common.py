@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import time
@@ -60,3 +61,12 @@ def median_iqr(values, digits: int = 4) -> str:
     """'median [25th percentile, 75th percentile]' of ``values``."""
     lo, mid, hi = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
     return f"{mid:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+def seeded_main(run: Callable[[int], None], default_seeds: int) -> None:
+    """Command line of the seeded benchmarks: ``--seeds N``, the machine line, then the run."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=default_seeds)
+    seeds = parser.parse_args().seeds
+    print(machine())
+    run(seeds)

@@ -17,12 +17,11 @@ ours against the DyNAS-T way (pymoo, one prediction call per candidate).
 
 from __future__ import annotations
 
-import argparse
 import time
 import warnings
 
 import numpy as np
-from _common import machine, table
+from _common import seeded_main, table
 from _dynast import DynastPredictor, dynast_nsga2
 from _ofa_surrogate import OFASurrogateEvaluator
 
@@ -185,7 +184,4 @@ def run(seeds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=5)
-    print(machine())
-    run(parser.parse_args().seeds)
+    seeded_main(run, 5)

@@ -8,11 +8,10 @@ elimination (pymoo's defaults).
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
-from _common import machine, median_iqr, table
+from _common import median_iqr, seeded_main, table
 from pymoo.algorithms.moo.nsga2 import NSGA2 as PymooNSGA2
 from pymoo.optimize import minimize as pymoo_minimize
 from pymoo.problems import get_problem
@@ -59,7 +58,4 @@ def run(seeds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=10)
-    print(machine())
-    run(parser.parse_args().seeds)
+    seeded_main(run, 10)

@@ -10,11 +10,10 @@ random sub-networks), 10 seeds.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
-from _common import machine, median_iqr, table
+from _common import median_iqr, seeded_main, table
 from _ofa_surrogate import ofa_problem
 
 import dynast_lite as dl
@@ -80,7 +79,4 @@ def run(seeds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=10)
-    print(machine())
-    run(parser.parse_args().seeds)
+    seeded_main(run, 10)

@@ -11,11 +11,10 @@ costs a real validation in a NAS run).
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import numpy as np
-from _common import machine, median_iqr, table
+from _common import median_iqr, seeded_main, table
 from _dynast import dynast_nsga2
 from _ofa_surrogate import ofa_problem
 from pymoo.core.problem import Problem as PymooProblem
@@ -101,7 +100,4 @@ def run(seeds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=10)
-    print(machine())
-    run(parser.parse_args().seeds)
+    seeded_main(run, 10)
