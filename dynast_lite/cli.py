@@ -89,5 +89,15 @@ def optimize(
         click.echo(f"front written to {output}")
 
 
+def _register_commands() -> None:
+    from .cli_measure import measure, supernets
+
+    main.add_command(measure)
+    main.add_command(supernets)
+
+
+_register_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

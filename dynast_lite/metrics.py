@@ -44,6 +44,7 @@ METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
         Metric("accuracy_top1", "%", True, "Top-1 Acc (%)"),
+        Metric("accuracy_top5", "%", True, "Top-5 Acc (%)"),
         Metric("accuracy_sst2", "%", True, "SST-2 Acc"),
         Metric("bleu", "BLEU", True, "BLEU Score"),
         Metric("macs", "multiply-accumulates", False, "MACs"),

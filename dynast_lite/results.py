@@ -21,7 +21,7 @@ from typing import Any
 
 from .metrics import METRICS, get_metric
 
-__all__ = ["Record", "ResultsLog", "meta_path", "read_meta", "read_results"]
+__all__ = ["Record", "ResultsLog", "meta_path", "read_configs", "read_meta", "read_results"]
 
 _BASE_COLUMNS = ["Sub-network", "Date", "Model Parameters", "Latency (ms)", "MACs"]
 _ACCURACY = ("accuracy_top1", "bleu", "accuracy_sst2")
@@ -165,3 +165,35 @@ def read_meta(path: str | os.PathLike) -> dict[str, Any]:
         return json.loads(p.read_text())
     except json.JSONDecodeError as err:
         raise ValueError(f"cannot resume: {p} is not valid JSON ({err})") from err
+
+
+def read_configs(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """The configs listed in ``path``: a results file, or JSON lines of one config dict each.
+
+    Blank lines are skipped; anything else that is not a config raises ``ValueError`` naming
+    the file and line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"configs file {path} does not exist")
+    with open(path, newline="") as fh:
+        first = fh.readline()
+    if first.startswith("Sub-network"):
+        return [r.config for r in read_results(path)]
+    configs = []
+    with open(path) as fh:
+        for line, text in enumerate(fh, start=1):
+            if not text.strip():
+                continue
+            try:
+                config = json.loads(text)
+            except json.JSONDecodeError as err:
+                raise ValueError(
+                    f"{path}:{line}: not a JSON config ({err.msg}); give a results CSV or JSON lines"
+                ) from err
+            if not isinstance(config, dict):
+                raise ValueError(f"{path}:{line}: a config must be a JSON object, got {text.strip()!r}")
+            configs.append(config)
+    if not configs:
+        raise ValueError(f"{path} lists no configs")
+    return configs
