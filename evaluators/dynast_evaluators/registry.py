@@ -1,0 +1,127 @@
+"""The supernets this package provides, described without torch: name, search space, metrics.
+
+Each :class:`SupernetSpec` is what the ``dynast_lite.supernets`` entry point of its name loads:
+cheap to import and inspect, and callable to build the evaluator (which imports torch).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import dynast_lite as dl
+
+from .ofa.spaces import MBV3_SPEC, PROXYLESS_SPEC, RESNET50_SPEC, OFAMobileSpace, OFAResNetSpace
+
+__all__ = ["SUPERNETS", "SupernetSpec", "get_spec"]
+
+IMAGE_METRICS = ("accuracy_top1", "accuracy_top5", "macs", "params", "latency")
+
+
+@dataclass(frozen=True)
+class SupernetSpec:
+    """A registered supernet.
+
+    Attributes:
+        name: registry name (DyNAS-T's).
+        family: which network family builds it (a key of ``dynast_evaluators.ofa.FAMILIES``).
+        space_factory: builds the search space; cheap, no model.
+        fixed: constant entries of every config (``r`` is the input resolution).
+        metrics: what its evaluator measures.
+        exact_metrics: the subset computed exactly from lookup tables.
+        default_inner_evals: LINAS inner-loop budget suited to it (DyNAS-T's values).
+        weights_url: OFA's model-zoo address of the pretrained weights.
+        weights_file: file name of those weights in the cache directory.
+        loader: ``module:function`` that builds the evaluator from the spec and options.
+        build_kwargs: constructor arguments of the OFA supernet.
+    """
+
+    name: str
+    family: str
+    space_factory: Callable[..., dl.SearchSpace]
+    spec: Mapping[str, Any]
+    fixed: Mapping[str, Any]
+    default_inner_evals: int
+    weights_url: str
+    weights_file: str
+    build_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    metrics: tuple[str, ...] = IMAGE_METRICS
+    exact_metrics: tuple[str, ...] = ("macs", "params")
+    loader: str = "dynast_evaluators.ofa.evaluator:load_ofa"
+
+    def search_space(self) -> dl.SearchSpace:
+        """The search space, with inactive genes masked in its ``features``; builds no model."""
+        return self.space_factory(dict(self.spec), dict(self.fixed))
+
+    def __call__(self, **options: Any) -> Any:
+        """Build the evaluator (imports torch); ``options`` as :func:`dynast_evaluators.load_supernet`."""
+        module, _, func = self.loader.partition(":")
+        return getattr(importlib.import_module(module), func)(self, **options)
+
+
+_ZOO = "https://raw.githubusercontent.com/han-cai/files/master/ofa/ofa_nets/"
+_MOBILE_KWARGS = {"ks_list": [3, 5, 7], "expand_ratio_list": [3, 4, 6], "depth_list": [2, 3, 4]}
+
+OFA_MBV3_W10 = SupernetSpec(
+    name="ofa_mbv3_d234_e346_k357_w1.0",
+    family="mbv3",
+    space_factory=OFAMobileSpace,
+    spec=MBV3_SPEC,
+    fixed={"wid": None, "r": [224]},
+    default_inner_evals=20_000,
+    weights_url=_ZOO + "ofa_mbv3_d234_e346_k357_w1.0",
+    weights_file="ofa_mbv3_d234_e346_k357_w1.0",
+    build_kwargs={**_MOBILE_KWARGS, "width_mult": 1.0},
+)
+OFA_MBV3_W12 = SupernetSpec(
+    name="ofa_mbv3_d234_e346_k357_w1.2",
+    family="mbv3",
+    space_factory=OFAMobileSpace,
+    spec=MBV3_SPEC,
+    fixed={"wid": None, "r": [224]},
+    default_inner_evals=20_000,
+    weights_url=_ZOO + "ofa_mbv3_d234_e346_k357_w1.2",
+    weights_file="ofa_mbv3_d234_e346_k357_w1.2",
+    build_kwargs={**_MOBILE_KWARGS, "width_mult": 1.2},
+)
+OFA_PROXYLESS_W13 = SupernetSpec(
+    name="ofa_proxyless_d234_e346_k357_w1.3",
+    family="proxyless",
+    space_factory=OFAMobileSpace,
+    spec=PROXYLESS_SPEC,
+    fixed={"wid": None, "r": [224]},
+    default_inner_evals=20_000,
+    weights_url=_ZOO + "ofa_proxyless_d234_e346_k357_w1.3",
+    weights_file="ofa_proxyless_d234_e346_k357_w1.3",
+    build_kwargs={**_MOBILE_KWARGS, "width_mult": 1.3},
+)
+OFA_RESNET50 = SupernetSpec(
+    name="ofa_resnet50",
+    family="resnet",
+    space_factory=OFAResNetSpace,
+    spec=RESNET50_SPEC,
+    fixed={"r": [224]},
+    default_inner_evals=5_000,
+    # OFA keeps this one on Google Drive (downloaded with gdown)
+    weights_url="https://drive.google.com/uc?id=1xy6VIPEHXqbbqNu3xEZUxhp5FbTVs5cQ",
+    weights_file="ofa_resnet50_d0-1-2_e0.2-0.25-0.35_w0.65-0.8-1.0",
+    build_kwargs={
+        "depth_list": [0, 1, 2],
+        "expand_ratio_list": [0.2, 0.25, 0.35],
+        "width_mult_list": [0.65, 0.8, 1.0],
+    },
+)
+
+SUPERNETS: dict[str, SupernetSpec] = {
+    s.name: s for s in (OFA_MBV3_W10, OFA_MBV3_W12, OFA_PROXYLESS_W13, OFA_RESNET50)
+}
+
+
+def get_spec(name: str) -> SupernetSpec:
+    """The supernet called ``name``; an unknown name raises one error listing the valid ones."""
+    try:
+        return SUPERNETS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown supernet {name!r}; choose from {sorted(SUPERNETS)}") from None
