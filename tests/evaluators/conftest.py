@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 if os.environ.get("DYNAST_LITE_REQUIRE_EVALUATORS") == "1":
-    import dynast_evaluators  # noqa: F401
     import torch  # noqa: F401
+
+    import dynast_evaluators  # noqa: F401
 else:
     pytest.importorskip("torch")
     pytest.importorskip("dynast_evaluators")

@@ -4,10 +4,11 @@ images whose answers are known by hand."""
 import numpy as np
 import pytest
 import torch
-from dynast_evaluators.data import MEAN, STD, ImageFolderData, eval_transform
-from dynast_evaluators.measure import evaluate_accuracy, recalibrate_bn
 from PIL import Image
 from torch import nn
+
+from dynast_evaluators.data import MEAN, STD, ImageFolderData, eval_transform
+from dynast_evaluators.measure import evaluate_accuracy, recalibrate_bn
 
 from .conftest import make_image_folder
 

@@ -4,8 +4,9 @@ import copy
 
 import pytest
 import torch
-from dynast_evaluators.measure import LatencyReport, count_macs, count_params, measure_latency
 from torch import nn
+
+from dynast_evaluators.measure import LatencyReport, count_macs, count_params, measure_latency
 
 
 def small_net() -> nn.Module:

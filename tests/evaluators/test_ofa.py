@@ -6,10 +6,11 @@ import csv
 import subprocess
 import sys
 
-import dynast_evaluators as de
 import numpy as np
 import pytest
 import torch
+
+import dynast_evaluators as de
 from dynast_evaluators.measure import count_macs, count_params
 from dynast_evaluators.ofa.tables import _cache_file
 
