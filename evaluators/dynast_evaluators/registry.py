@@ -62,41 +62,31 @@ class SupernetSpec:
 
 
 _ZOO = "https://raw.githubusercontent.com/han-cai/files/master/ofa/ofa_nets/"
-_MOBILE_KWARGS = {"ks_list": [3, 5, 7], "expand_ratio_list": [3, 4, 6], "depth_list": [2, 3, 4]}
 
-OFA_MBV3_W10 = SupernetSpec(
-    name="ofa_mbv3_d234_e346_k357_w1.0",
-    family="mbv3",
-    space_factory=OFAMobileSpace,
-    spec=MBV3_SPEC,
-    fixed={"wid": None, "r": [224]},
-    default_inner_evals=20_000,
-    weights_url=_ZOO + "ofa_mbv3_d234_e346_k357_w1.0",
-    weights_file="ofa_mbv3_d234_e346_k357_w1.0",
-    build_kwargs={**_MOBILE_KWARGS, "width_mult": 1.0},
-)
-OFA_MBV3_W12 = SupernetSpec(
-    name="ofa_mbv3_d234_e346_k357_w1.2",
-    family="mbv3",
-    space_factory=OFAMobileSpace,
-    spec=MBV3_SPEC,
-    fixed={"wid": None, "r": [224]},
-    default_inner_evals=20_000,
-    weights_url=_ZOO + "ofa_mbv3_d234_e346_k357_w1.2",
-    weights_file="ofa_mbv3_d234_e346_k357_w1.2",
-    build_kwargs={**_MOBILE_KWARGS, "width_mult": 1.2},
-)
-OFA_PROXYLESS_W13 = SupernetSpec(
-    name="ofa_proxyless_d234_e346_k357_w1.3",
-    family="proxyless",
-    space_factory=OFAMobileSpace,
-    spec=PROXYLESS_SPEC,
-    fixed={"wid": None, "r": [224]},
-    default_inner_evals=20_000,
-    weights_url=_ZOO + "ofa_proxyless_d234_e346_k357_w1.3",
-    weights_file="ofa_proxyless_d234_e346_k357_w1.3",
-    build_kwargs={**_MOBILE_KWARGS, "width_mult": 1.3},
-)
+
+def _mobile(name: str, family: str, spec: Mapping[str, Any], width_mult: float) -> SupernetSpec:
+    """An OFA MobileNetV3 / ProxylessNAS supernet: kernel sizes 3-7, expansions 3-6, depths 2-4."""
+    return SupernetSpec(
+        name=name,
+        family=family,
+        space_factory=OFAMobileSpace,
+        spec=spec,
+        fixed={"wid": None, "r": [224]},
+        default_inner_evals=20_000,
+        weights_url=_ZOO + name,
+        weights_file=name,
+        build_kwargs={
+            "ks_list": [3, 5, 7],
+            "expand_ratio_list": [3, 4, 6],
+            "depth_list": [2, 3, 4],
+            "width_mult": width_mult,
+        },
+    )
+
+
+OFA_MBV3_W10 = _mobile("ofa_mbv3_d234_e346_k357_w1.0", "mbv3", MBV3_SPEC, 1.0)
+OFA_MBV3_W12 = _mobile("ofa_mbv3_d234_e346_k357_w1.2", "mbv3", MBV3_SPEC, 1.2)
+OFA_PROXYLESS_W13 = _mobile("ofa_proxyless_d234_e346_k357_w1.3", "proxyless", PROXYLESS_SPEC, 1.3)
 OFA_RESNET50 = SupernetSpec(
     name="ofa_resnet50",
     family="resnet",
