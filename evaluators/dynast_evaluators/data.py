@@ -103,17 +103,21 @@ class ImageFolderData:
         order = torch.randperm(len(dataset), generator=gen)[:n]
         return Subset(dataset, sorted(order.tolist()))
 
+    def _folder(self, split: str, resolution: int) -> datasets.ImageFolder:
+        try:
+            return datasets.ImageFolder(str(self.root / split), transform=eval_transform(resolution))
+        except FileNotFoundError as err:  # a class folder without images
+            raise ValueError(f"{self.root / split}: {err}") from err
+
     def bn_loader(self, resolution: int) -> DataLoader:
         """The seeded recalibration subset of ``train/`` at ``resolution``."""
-        train = datasets.ImageFolder(str(self.root / "train"), transform=eval_transform(resolution))
+        train = self._folder("train", resolution)
         subset = self._subset(train, min(self.bn_images, len(train)), salt=1)
         return self._loader(subset, self.bn_batch_size)
 
     def val_loader(self, resolution: int) -> DataLoader:
         """``val/`` (or its seeded ``test_fraction``) at ``resolution``; no sample dropped."""
-        val = datasets.ImageFolder(str(self.root / "val"), transform=eval_transform(resolution))
-        if len(val) == 0:
-            raise ValueError(f"{self.root / 'val'} holds no images")
+        val = self._folder("val", resolution)
         if self.test_fraction < 1.0:
             val = self._subset(val, max(1, round(self.test_fraction * len(val))), salt=2)
         return self._loader(val, self.batch_size)

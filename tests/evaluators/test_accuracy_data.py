@@ -102,6 +102,17 @@ def test_missing_or_mismatched_folders_get_one_clear_error(tmp_path, folder):
         ImageFolderData(folder)
 
 
+def test_a_class_folder_without_images_is_a_clear_error(folder):
+    (folder / "val" / "green").rename(folder / "val" / "green_old")
+    (folder / "val" / "green").mkdir()
+    (folder / "train" / "green_old").mkdir()
+    for p in (folder / "train" / "green").iterdir():
+        p.rename(folder / "train" / "green_old" / p.name)
+    data = ImageFolderData(folder, num_workers=0)
+    with pytest.raises(ValueError, match="green"):
+        data.val_loader(16)
+
+
 def test_recalibration_needs_images():
     with pytest.raises(ValueError, match="no batches"):
         recalibrate_bn(ColourNet(bn=True), [])

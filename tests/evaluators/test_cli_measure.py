@@ -171,3 +171,52 @@ def test_a_module_factory_works_without_registration(tmp_path, cache_dir):
         cache_dir,
     )
     assert res.exit_code == 0, res.output
+
+
+def test_measure_accuracy_on_a_folder(tmp_path, cache_dir):
+    from .conftest import make_image_folder
+
+    root = make_image_folder(tmp_path / "imgs", {"blue": ["blue"], "green": ["green"], "red": ["red"]})
+    configs = _jsonl(tmp_path / "c.jsonl", [dict(ISSUE_CONFIG, r=[64])])
+    out = tmp_path / "out.csv"
+    res = run(
+        "measure",
+        "--supernet",
+        W10,
+        "--configs",
+        configs,
+        "--measurements",
+        "accuracy_top1",
+        "accuracy_top5",
+        "macs",
+        "--results_path",
+        out,
+        "--random-weights",
+        "--cache_dir",
+        cache_dir,
+        "--dataset_path",
+        root,
+        "--dataloader_workers",
+        0,
+        "--batch_size",
+        2,
+    )
+    assert res.exit_code == 0, res.output
+    (record,) = read_results(out)
+    assert set(record.values) == {"accuracy_top1", "accuracy_top5", "macs"}
+    assert record.values["accuracy_top1"] in {0.0, 100 / 3, 200 / 3, 100.0}
+    res = run(
+        "measure",
+        "--supernet",
+        W10,
+        "--configs",
+        configs,
+        "--measurements",
+        "accuracy_top1",
+        "--results_path",
+        tmp_path / "o2.csv",
+        "--random-weights",
+        "--dataset_path",
+        tmp_path / "nope",
+    )
+    assert res.exit_code != 0 and "does not exist" in res.output

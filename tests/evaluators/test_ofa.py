@@ -76,6 +76,15 @@ def test_lookup_tables_equal_torch_counts_on_random_configs(evaluators, name):
         assert p == count_params(sub)
 
 
+def test_counts_agree_with_ofa_s_own_counter_up_to_its_float32_sums(evaluators):
+    from ofa.utils.pytorch_utils import count_net_flops
+
+    ev = evaluators[W10]
+    for config in [ISSUE_CONFIG, *ev.space.decode(ev.space.sample(4, np.random.default_rng(2)))]:
+        sub = ev.subnet(config)
+        assert abs(count_net_flops(sub) - count_macs(sub, torch.zeros(1, 3, 224, 224))) <= 64
+
+
 def test_issue_config_counts(evaluators):
     ev = evaluators[W10]
     assert ev.measure([ISSUE_CONFIG], ["macs", "params"]) == [{"macs": 255_502_624, "params": 5_029_656}]
