@@ -68,6 +68,14 @@ class SearchSpace:
         self.choices = tuple(choices)
         self.fixed = fixed
         self._index = tuple({v: i for i, v in enumerate(vals)} for vals in choices)
+        # parameters whose choices are all plain numbers take the vectorised encode/decode path
+        self._numeric = tuple(
+            all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals) for vals in choices
+        )
+        self._values = tuple(
+            np.array(vals, dtype=object) if num else None
+            for vals, num in zip(choices, self._numeric, strict=True)
+        )
         self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
         self.n_var = int(self._offsets[-1])
         self.n_choices = np.repeat([len(c) for c in choices], counts).astype(np.int64)
@@ -174,6 +182,14 @@ class SearchSpace:
     def decode(self, X: np.ndarray) -> list[dict[str, Any]]:
         """Index rows to configs: ``{name: [choice, ...], **fixed}``, one dict per row."""
         Xi = self._check_rows(X)
+        if all(self._numeric):
+            columns = [
+                self._values[p][Xi[:, self._offsets[p] : self._offsets[p + 1]]].tolist()
+                for p in range(len(self.names))
+            ]
+            return [
+                {**dict(zip(self.names, v, strict=True)), **self.fixed} for v in zip(*columns, strict=True)
+            ]
         configs = []
         for row in Xi:
             config: dict[str, Any] = {}
@@ -196,6 +212,9 @@ class SearchSpace:
         """
         if isinstance(configs, Mapping):
             configs = [configs]
+        fast = self._encode_numeric(configs)
+        if fast is not None:
+            return fast
         X = np.empty((len(configs), self.n_var))
         for r, config in enumerate(configs):
             if not isinstance(config, Mapping):
@@ -231,6 +250,34 @@ class SearchSpace:
                             f"choices are {list(self.choices[p])}"
                         )
                     X[r, self._offsets[p] + k] = idx
+        return X
+
+    def _encode_numeric(self, configs: Sequence[Mapping[str, Any]]) -> np.ndarray | None:
+        """Vectorised :meth:`encode` for well-formed configs of numeric parameters; None when
+        anything is off, so that the checked path finds and names the problem."""
+        if not configs or not all(self._numeric):
+            return None
+        allowed = set(self.names) | set(self.fixed)
+        for config in configs:
+            if not isinstance(config, Mapping) or not config.keys() <= allowed:
+                return None
+            if any(key in config and config[key] != value for key, value in self.fixed.items()):
+                return None
+        X = np.empty((len(configs), self.n_var))
+        for p, name in enumerate(self.names):
+            try:
+                values = np.array([c[name] for c in configs])
+            except (KeyError, TypeError, ValueError):
+                return None
+            # strings would parse as numbers under a float dtype; the checked path rejects them
+            if values.dtype.kind not in "iuf" or values.shape != (len(configs), self.counts[p]):
+                return None
+            idx = np.full(values.shape, -1.0)
+            for i, choice in enumerate(self.choices[p]):
+                idx[values == choice] = i
+            if (idx < 0).any():
+                return None
+            X[:, self._offsets[p] : self._offsets[p + 1]] = idx
         return X
 
     # -- predictor features --------------------------------------------------------------------

@@ -135,3 +135,46 @@ def test_json_round_trip():
     assert again == space and again.to_dict() == RESNET
     plain = dl.SearchSpace.from_json(json.dumps(OFA_MBV3))
     assert plain.to_dict() == OFA_MBV3
+
+
+def _checked_path(space, configs):
+    """encode through the per-value checked loop only (the vectorised path switched off)."""
+    numeric = space._numeric
+    space._numeric = (False,) * len(numeric)
+    try:
+        return space.encode(configs)
+    finally:
+        space._numeric = numeric
+
+
+@pytest.mark.parametrize("spec", [OFA_MBV3, RESNET])
+def test_vectorised_encode_and_decode_equal_the_checked_loops(spec, rng):
+    space = dl.SearchSpace(spec, fixed={"r": [224]})
+    X = space.sample(200, rng)
+    configs = space.decode(X)
+    assert np.array_equal(space._encode_numeric(configs), X)
+    assert np.array_equal(_checked_path(space, configs), X)
+    numeric = space._numeric
+    space._numeric = (False,) * len(numeric)
+    try:
+        assert space.decode(X) == configs  # the per-row loop gives the same configs and types
+    finally:
+        space._numeric = numeric
+    assert all(type(v) is type(spec["e"]["vars"][0]) for c in configs for v in c["e"])
+
+
+def test_vectorised_encode_defers_every_irregular_config_to_the_checked_path():
+    space = dl.SearchSpace(OFA_MBV3, fixed={"wid": None})
+    good = space.decode(np.zeros((1, 45)))[0]
+    assert space._encode_numeric([dict(good, ks=[3.0] * 20)]) is not None  # 3.0 == 3, as a dict lookup
+    for bad in (
+        dict(good, ks=[4] * 20),
+        dict(good, ks=[3] * 19),
+        dict(good, ks=["3"] * 20),
+        dict(good, wid=1),
+        dict(good, depth=[2]),
+        {k: v for k, v in good.items() if k != "d"},
+    ):
+        assert space._encode_numeric([good, bad]) is None
+        with pytest.raises(ValueError, match="config 1"):
+            space.encode([good, bad])

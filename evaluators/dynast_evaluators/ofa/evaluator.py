@@ -168,7 +168,9 @@ class OFAEvaluator:
 
     def exact(self, configs: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
         """MACs and parameters (int64 arrays) of ``configs`` from the lookup tables."""
-        X = self.encode(configs)
+        return self._exact(self.encode(configs), configs)
+
+    def _exact(self, X: np.ndarray, configs: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
         macs = np.zeros(len(configs), dtype=np.int64)
         params = np.zeros(len(configs), dtype=np.int64)
         res = np.array([self._resolution(c) for c in configs])
@@ -213,10 +215,10 @@ class OFAEvaluator:
             One dict per config: metric -> value (MACs and params as exact integers, latency in
             milliseconds (median), accuracy in percent).
         """
-        self._check(configs, metrics)
+        X = self._check(configs, metrics)
         out: list[dict[str, float]] = [{} for _ in configs]
         if any(m in ("macs", "params") for m in metrics):
-            macs, params = self.exact(configs)
+            macs, params = self._exact(X, configs)
             for row, m, p in zip(out, macs, params, strict=True):
                 if "macs" in metrics:
                     row["macs"] = int(m)
