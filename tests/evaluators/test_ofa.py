@@ -131,6 +131,23 @@ def test_genes_of_inactive_blocks_change_nothing(evaluators):
         assert torch.equal(ev.subnet(ISSUE_CONFIG)(x), ev.subnet(other)(x))
 
 
+def test_dynast_s_20_block_proxyless_configs_mean_a_largest_last_block(evaluators):
+    ev = evaluators["ofa_proxyless_d234_e346_k357_w1.3"]
+    old = {"wid": None, "ks": [3] * 20, "e": [4] * 20, "d": [2, 3, 4, 2, 3], "r": [224]}
+    full = dict(old, ks=[3] * 20 + [7], e=[4] * 20 + [6])
+    assert ev.measure([old], ["macs", "params"]) == ev.measure([full], ["macs", "params"])
+    assert ev.space.decode(ev.space.encode([old]))[0] == full
+    # what DyNAS-T ran: OFA's set_active_subnet with 20 values leaves block 21 at its defaults
+    from dynast_evaluators.ofa.networks import build_supernet
+
+    net = build_supernet(ev.spec)
+    net.set_active_subnet(ks=old["ks"], e=old["e"], d=old["d"])
+    dynast_sub = net.get_active_subnet(preserve_weight=False)
+    assert count_macs(dynast_sub, torch.zeros(1, 3, 224, 224)) == ev.measure([old], ["macs"])[0]["macs"]
+    with pytest.raises(ValueError, match="needs 21 values"):
+        ev.measure([dict(old, ks=[3] * 19)], ["macs"])
+
+
 def test_resnet_width_genes_change_the_network(evaluators):
     # DyNAS-T 1.6 sends ResNet50's w genes to the depth argument and never sets widths
     ev = evaluators["ofa_resnet50"]

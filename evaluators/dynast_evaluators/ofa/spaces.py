@@ -7,6 +7,8 @@ and two configs that differ only there are the same network.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 import dynast_lite as dl
@@ -54,6 +56,27 @@ class OFAMobileSpace(dl.SearchSpace):
         self.stage_size = stage_size
         self.n_blocks = self.counts[self.names.index("ks")]
         self.n_stages = self.counts[self.names.index("d")]
+
+    def encode(self, configs):
+        """As :meth:`dynast_lite.SearchSpace.encode`; also reads DyNAS-T's ProxylessNAS configs.
+
+        Those list one kernel size and expansion fewer than there are blocks; DyNAS-T never set
+        the last block, so it ran at its largest kernel and expansion, which is what they mean.
+        """
+        if isinstance(configs, Mapping):
+            configs = [configs]
+        return super().encode([self._complete(c) for c in configs])
+
+    def _complete(self, config):
+        if not isinstance(config, Mapping) or self.n_blocks <= self.n_stages * self.stage_size:
+            return config
+        short = self.n_blocks - 1
+        ks, e = config.get("ks"), config.get("e")
+        if not (isinstance(ks, Sequence) and isinstance(e, Sequence) and len(ks) == len(e) == short):
+            return config
+        ks_max = max(self.choices[self.names.index("ks")])
+        e_max = max(self.choices[self.names.index("e")])
+        return {**config, "ks": [*ks, ks_max], "e": [*e, e_max]}
 
     def block_active(self, X: np.ndarray) -> np.ndarray:
         """Which blocks run, shape (n, n_blocks) bool."""
