@@ -93,19 +93,12 @@ class OFAEvaluator:
         self.default_inner_evals = spec.default_inner_evals
         self.family = FAMILIES[spec.family]
         self.cache_dir = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
-        self.data = (
-            ImageFolderData(
-                Path(settings.dataset_path),
-                batch_size=settings.batch_size,
-                bn_images=settings.bn_images,
-                bn_batch_size=settings.bn_batch_size,
-                test_fraction=settings.test_fraction,
-                num_workers=settings.num_workers,
-                seed=settings.seed,
-            )
-            if settings.dataset_path is not None
-            else None
-        )
+        self.data = None
+        if settings.dataset_path is not None:
+            # the data settings share their names with ImageFolderData's fields
+            shared = {f.name for f in dataclasses.fields(ImageFolderData)} - {"root"}
+            options = {name: getattr(settings, name) for name in shared}
+            self.data = ImageFolderData(Path(settings.dataset_path), **options)
         self.latency_reports: list[LatencyReport] = []
         self._net: nn.Module | None = None
         self._tables: dict[int, CostTable] = {}
