@@ -108,11 +108,11 @@ def measure(
         done = {config_key(r.config) for r in read_results(results_path)}
     except ValueError as err:
         raise click.UsageError(str(err)) from err
-    todo, seen = [], set(done)
+    todo = []
     for c in configs:
         key = config_key(c)
-        if key not in seen:
-            seen.add(key)
+        if key not in done:
+            done.add(key)
             todo.append(c)
     click.echo(
         f"{len(configs)} configs, {len(configs) - len(todo)} already in {results_path} or repeated, "

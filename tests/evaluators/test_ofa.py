@@ -157,16 +157,24 @@ def test_resnet_width_genes_change_the_network(evaluators):
     assert b["macs"] < a["macs"]
 
 
-def test_the_table_cache_is_reused_and_rebuilt_when_damaged(evaluators, cache_dir):
+def test_the_table_cache_is_reused_and_rebuilt_when_damaged(evaluators, cache_dir, monkeypatch):
+    from dynast_evaluators.ofa import evaluator as evaluator_module
+
     ev = evaluators[W10]
     path = _cache_file(cache_dir, ev.spec, 224)
     assert path.is_file()
+    built = []
+    real_build = evaluator_module.build_supernet
+    monkeypatch.setattr(
+        evaluator_module, "build_supernet", lambda *a, **k: built.append(1) or real_build(*a, **k)
+    )
     fresh = de.load_supernet(W10, pretrained=False, cache_dir=str(cache_dir))
     assert fresh.measure([ISSUE_CONFIG], ["macs"])[0]["macs"] == 255_502_624
-    assert fresh._net is None  # served from the cache: no supernet was built
+    assert fresh._net is None and not built  # served from the cache: no supernet was built
     path.write_bytes(b"not a table")
     again = de.load_supernet(W10, pretrained=False, cache_dir=str(cache_dir))
     assert again.measure([ISSUE_CONFIG], ["params"])[0]["params"] == 5_029_656
+    assert built  # the damaged entry was rebuilt from a supernet
 
 
 def test_tables_at_another_resolution(evaluators):

@@ -135,9 +135,12 @@ class OFAEvaluator:
     def table(self, resolution: int) -> CostTable:
         """The MACs/params lookup table at ``resolution`` (cached on disk)."""
         if resolution not in self._tables:
-            # the architecture alone fixes the table: random weights do, no download needed
-            net = self._net if self._net is not None else build_supernet(self.spec)
-            self._tables[resolution] = load_table(self.spec, net, resolution, self.cache_dir)
+            # the architecture alone fixes the table: random weights do, no download needed, and
+            # no supernet is built at all when the table is cached
+            def make_net() -> nn.Module:
+                return self._net if self._net is not None else build_supernet(self.spec)
+
+            self._tables[resolution] = load_table(self.spec, make_net, resolution, self.cache_dir)
         return self._tables[resolution]
 
     # -- measuring --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ resolution.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -89,8 +90,11 @@ def _cache_file(cache_dir: Path, spec: SupernetSpec, resolution: int) -> Path:
     return cache_dir / "tables" / f"{spec.name}-r{resolution}-{tag}.npz"
 
 
-def load_table(spec: SupernetSpec, net: nn.Module | None, resolution: int, cache_dir: Path) -> CostTable:
-    """The cost table from the cache, built (from ``net``) and cached when missing or unreadable."""
+def load_table(
+    spec: SupernetSpec, make_net: Callable[[], nn.Module], resolution: int, cache_dir: Path
+) -> CostTable:
+    """The cost table from the cache; when missing or unreadable, built from ``make_net()`` (a
+    supernet of ``spec``, only constructed then) and cached."""
     path = _cache_file(cache_dir, spec, resolution)
     if path.is_file():
         try:
@@ -100,11 +104,7 @@ def load_table(spec: SupernetSpec, net: nn.Module | None, resolution: int, cache
                 )
         except (OSError, KeyError, ValueError):
             pass  # a damaged cache entry is rebuilt below
-    if net is None:
-        raise ValueError(
-            f"no cached cost table for {spec.name} at {resolution} px and no supernet to build one"
-        )
-    table = build_table(spec, net, resolution)
+    table = build_table(spec, make_net(), resolution)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
     np.savez(
