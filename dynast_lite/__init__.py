@@ -5,11 +5,22 @@ The search core (this package) needs only NumPy, numba, SciPy and click; it neve
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import algorithms, indicators, metrics, operators, predictors, problems, reference_directions, results
+from . import (
+    algorithms,
+    constraints,
+    indicators,
+    metrics,
+    operators,
+    predictors,
+    problems,
+    reference_directions,
+    results,
+    supernets,
+)
 from .algorithms import Result, make_algorithm
 from .indicators import pareto_front
 from .minimize import minimize
-from .nas import SearchResult, SearchSettings, search
+from .nas import SearchProgress, SearchResult, SearchSettings, search
 from .problem import Problem
 from .space import SearchSpace
 
@@ -21,11 +32,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "Problem",
     "Result",
+    "SearchProgress",
     "SearchResult",
     "SearchSettings",
     "SearchSpace",
     "__version__",
     "algorithms",
+    "constraints",
     "indicators",
     "make_algorithm",
     "metrics",
@@ -37,4 +50,5 @@ __all__ = [
     "reference_directions",
     "results",
     "search",
+    "supernets",
 ]

@@ -3,7 +3,7 @@ and the replay of measurements already on disk when a run resumes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -56,6 +56,8 @@ class Measurer:
             found there is served from it instead of being measured again.
         batch: how many configs one ``evaluator.measure`` call takes; each is logged as soon as
             its call returns, so a crash loses at most one batch.
+        on_record: called as ``on_record(record, replayed, records_so_far)`` after each
+            candidate is measured or replayed (progress reporting).
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Measurer:
         log: ResultsLog | None,
         replay: Mapping[str, Record] | None = None,
         batch: int = 1,
+        on_record: Callable[[Record, bool, Sequence[Record]], None] | None = None,
     ):
         self.evaluator = evaluator
         self.space = space
@@ -73,40 +76,47 @@ class Measurer:
         self.log = log
         self.replay = dict(replay or {})
         self.batch = max(1, int(batch))
+        self.on_record = on_record
         self.records: list[Record] = []
         self.X = np.zeros((0, space.n_var))
-        self._seen: set[bytes] = set()
+        self._known: dict[bytes, Record] = {}
 
     @property
     def n_measured(self) -> int:
         return len(self.records)
 
-    def seen(self, X: np.ndarray) -> np.ndarray:
-        """Bool mask of the rows of ``X`` measured in this run."""
-        return np.array([k in self._seen for k in row_keys(X, np.int16)], dtype=bool)
-
     def measure(self, X: np.ndarray) -> list[Record]:
-        """Measure new rows (each at most once per run) and return their records, in order."""
+        """Measure the networks of rows ``X`` and return one record per row, in order.
+
+        Rows are taken in the space's canonical form, so rows that differ only in inactive genes
+        are one network: each network is measured once per run (counting once against the
+        budget), and a row whose network was measured before gets that record.
+        """
+        X = self.space.canonical(X)
         keys = row_keys(X, np.int16)
-        repeated = [i for i, k in enumerate(keys) if k in self._seen]
-        if repeated or len(set(keys)) != len(keys):
-            raise RuntimeError("internal error: a candidate was asked to be measured twice")
-        configs = self.space.decode(X)
-        out: list[Record] = []
+        fresh: list[int] = []
+        pending: set[bytes] = set()
+        for i, key in enumerate(keys):
+            if key not in self._known and key not in pending:
+                pending.add(key)
+                fresh.append(i)
+        configs = self.space.decode(X[fresh]) if fresh else []
         for s in range(0, len(configs), self.batch):
+            rows = fresh[s : s + self.batch]
             chunk = configs[s : s + self.batch]
             todo = [c for c in chunk if config_key(c) not in self.replay]
-            fresh = iter(self._call(todo)) if todo else iter(())
-            for c in chunk:
+            values = iter(self._call(todo)) if todo else iter(())
+            self.X = np.concatenate([self.X, X[rows]])
+            for i, c in zip(rows, chunk, strict=True):
                 known = self.replay.pop(config_key(c), None)
-                record = known if known is not None else Record(c, next(fresh))
+                record = known if known is not None else Record(c, next(values))
                 if known is None and self.log is not None:
                     self.log.append(record)
-                out.append(record)
-        self.records.extend(out)
-        self.X = np.concatenate([self.X, X])
-        self._seen.update(keys)
-        return out
+                self.records.append(record)
+                self._known[keys[i]] = record
+                if self.on_record is not None:
+                    self.on_record(record, known is not None, self.records)
+        return [self._known[k] for k in keys]
 
     def _call(self, configs: list[dict]) -> list[dict[str, float]]:
         rows = self.evaluator.measure([dict(c) for c in configs], list(self.measurements))

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .algorithms.registry import ALGORITHMS
-from .evaluation import Measurer, check_evaluator, config_key
+from .constraints import Constraint, constraint_matrix, parse_constraints
+from .evaluation import Measurer, check_evaluator
 from .indicators import pareto_front
 from .metrics import get_metric, objectives
 from .predictors.auto import PREDICTORS
 from .problem import Problem
-from .results import Record, ResultsLog, read_meta, read_results, write_meta
+from .results import Record
+from .run_state import load_warm, open_results
 from .space import SearchSpace
 
-__all__ = ["SearchResult", "SearchSettings", "search"]
+__all__ = ["SearchProgress", "SearchResult", "SearchSettings", "search"]
 
 log = logging.getLogger("dynast_lite.nas")
 
@@ -30,7 +33,10 @@ DEFAULT_INNER_EVALS = 20_000
 
 @dataclass(frozen=True)
 class SearchSettings:
-    """Everything that determines a run; saved in ``<results>.meta.json`` and checked on resume."""
+    """Everything that determines a run; saved in ``<results>.meta.json`` and checked on resume.
+
+    ``constraints`` holds each constraint in its canonical text form (``"latency<=20"``).
+    """
 
     optimization_metrics: tuple[str, ...]
     measurements: tuple[str, ...]
@@ -42,10 +48,9 @@ class SearchSettings:
     inner_evals: int = DEFAULT_INNER_EVALS
     predictor: str = "auto"
     measure_batch: int = 1
+    constraints: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        from .tactics import TACTICS
-
         for name in self.optimization_metrics + self.measurements:
             get_metric(name)
         if not self.optimization_metrics:
@@ -57,6 +62,23 @@ class SearchSettings:
             raise ValueError(
                 f"optimization metrics {missing} must also be in measurements {list(self.measurements)}"
             )
+        self._check_choices()
+        for key in ("num_evals", "population", "inner_evals", "measure_batch"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{key} must be a positive int, got {value!r}")
+        parsed = parse_constraints(self.constraints)
+        object.__setattr__(self, "constraints", tuple(str(c) for c in parsed))
+        unmeasured = [str(c) for c in parsed if c.metric not in self.measurements]
+        if unmeasured:
+            raise ValueError(
+                f"constraints {unmeasured} bound metrics that are not measured; "
+                f"add them to measurements {list(self.measurements)}"
+            )
+
+    def _check_choices(self) -> None:
+        from .tactics import TACTICS
+
         if self.search_tactic not in TACTICS:
             raise ValueError(f"unknown search tactic {self.search_tactic!r}; choose one of {sorted(TACTICS)}")
         if self.search_algo not in ALGORITHMS:
@@ -76,14 +98,40 @@ class SearchSettings:
                 f"but {m} optimization metric(s) were given {list(self.optimization_metrics)}; "
                 f"for {m} use one of {fits}"
             )
-        for key in ("num_evals", "population", "inner_evals", "measure_batch"):
-            value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{key} must be a positive int, got {value!r}")
         if self.predictor != "auto" and self.predictor not in PREDICTORS:
             raise ValueError(
                 f"unknown predictor {self.predictor!r}; choose 'auto' or one of {sorted(PREDICTORS)}"
             )
+
+    @property
+    def parsed_constraints(self) -> tuple[Constraint, ...]:
+        return parse_constraints(self.constraints)
+
+    @classmethod
+    def field_defaults(cls) -> dict[str, Any]:
+        """Each setting that has a default, at its default."""
+        return {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+
+
+@dataclass(frozen=True)
+class SearchProgress:
+    """What a progress callback is told after each measured candidate.
+
+    Attributes:
+        n_done: candidates this run has measured so far, replayed ones included.
+        num_evals: the run's budget.
+        record: the candidate just measured.
+        replayed: True when the record was read back from the results file of a resumed run.
+        records: every record of this run so far, in order.
+        settings: the run's settings.
+    """
+
+    n_done: int
+    num_evals: int
+    record: Record
+    replayed: bool
+    records: Sequence[Record]
+    settings: SearchSettings
 
 
 @dataclass
@@ -94,7 +142,7 @@ class SearchResult:
         records: every candidate measured by this run, in order.
         warm_records: measurements read from warm-start files.
         pareto: the non-dominated measured candidates (this run's and warm ones) over the
-            optimization metrics.
+            optimization metrics, among those that meet every constraint.
         tau_history: per LINAS loop, each predicted metric's Kendall tau on the batch it chose,
             computed before that batch was measured.
         settings: the run's settings.
@@ -111,6 +159,11 @@ class SearchResult:
     def objectives(self) -> np.ndarray:
         """Objective matrix of ``records`` (maximised metrics negated)."""
         return objectives([r.values for r in self.records], self.settings.optimization_metrics)
+
+    def feasible(self) -> np.ndarray:
+        """Bool (len(records),): whether each record meets every constraint."""
+        G = constraint_matrix([r.values for r in self.records], self.settings.parsed_constraints)
+        return (G <= 0).all(axis=1)
 
 
 @dataclass
@@ -131,23 +184,15 @@ class RunContext:
     def budget_left(self) -> int:
         return self.settings.num_evals - self.measurer.n_measured
 
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        return self.settings.parsed_constraints
 
-def _load_warm(paths: Sequence[str | os.PathLike], space: SearchSpace) -> tuple[np.ndarray, list[Record]]:
-    X, records, seen = [], [], set()
-    for path in paths:
-        for r in read_results(path):
-            config = {k: v for k, v in r.config.items() if k in space.names or k in space.fixed}
-            key = config_key(config)
-            if key in seen:
-                continue
-            try:
-                row = space.encode([config])
-            except ValueError as err:
-                raise ValueError(f"warm-start file {path}: {err}") from None
-            seen.add(key)
-            X.append(row)
-            records.append(Record(config, r.values, r.date))
-    return (np.concatenate(X) if X else np.zeros((0, space.n_var))), records
+    def evaluations(self, records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Objectives ``F`` and constraint values ``G`` (None without constraints) of records."""
+        rows = [r.values for r in records]
+        F = objectives(rows, self.settings.optimization_metrics)
+        return F, (constraint_matrix(rows, self.constraints) if self.constraints else None)
 
 
 def search(
@@ -166,6 +211,8 @@ def search(
     measure_batch: int = 1,
     resume: bool = False,
     warm_start: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+    constraints: Sequence[str | Constraint] = (),
+    progress: Callable[[SearchProgress], None] | None = None,
 ) -> SearchResult:
     """Find the sub-networks of ``space`` best for ``optimization_metrics`` with
     ``num_evals`` real measurements.
@@ -176,7 +223,8 @@ def search(
         optimization_metrics: objectives, in this order (maximised ones, e.g. accuracy, are
             maximised).
         measurements: metrics measured and logged for every candidate (default: the
-            optimization metrics); must include the optimization metrics.
+            optimization metrics); must include the optimization metrics and every
+            constrained metric.
         search_tactic: ``linas``, ``evolutionary`` or ``random``.
         search_algo: algorithm by DyNAS-T name; its objective count must fit.
         num_evals: real measurements made by this run, exactly (fewer only if the space runs
@@ -184,16 +232,22 @@ def search(
         population: population size, and LINAS's batch size.
         seed: seed of everything random in the run.
         results_path: DyNAS-T-format CSV appended per measured candidate, with a
-            ``.meta.json`` sidecar; None writes nothing.
+            ``.meta.json`` sidecar; None writes nothing. An existing file with rows is never
+            overwritten: it is an error unless ``resume``.
         inner_evals: LINAS inner-search budget (predictor evaluations) per loop; default the
             evaluator's ``default_inner_evals`` or 20,000.
         predictor: ``auto`` or a predictor name for LINAS.
         measure_batch: configs per ``evaluator.measure`` call.
-        resume: continue the run in ``results_path``: its settings must match, measured
-            candidates are read back instead of measured, and the run ends as an uninterrupted
-            one would have.
+        resume: continue the run in ``results_path``: its settings must match (``num_evals``
+            may grow, which extends a finished run), measured candidates are read back instead
+            of measured, and the run ends as an uninterrupted one would have. With nothing
+            measured yet, the run starts afresh.
         warm_start: earlier results file(s) (DyNAS-T's or ours); their candidates seed the
             search and are never measured again.
+        constraints: bounds on measured metrics, e.g. ``["latency<=20"]`` (text or
+            :class:`~dynast_lite.constraints.Constraint`): the search prefers feasible
+            candidates, and only feasible ones are on the reported front.
+        progress: called with a :class:`SearchProgress` after each measured candidate.
 
     Returns:
         A :class:`SearchResult`.
@@ -214,42 +268,34 @@ def search(
         inner_evals,
         predictor,
         measure_batch,
+        tuple(str(c) for c in constraints),
     )
     check_evaluator(evaluator, measurements)
     warm_paths = [warm_start] if isinstance(warm_start, (str, os.PathLike)) else list(warm_start or [])
-    warm_X, warm_records = _load_warm(warm_paths, space)
+    warm_X, warm_records = load_warm(warm_paths, space)
     meta = {
         "settings": asdict(settings),
         "space": space.to_dict(),
         "fixed": space.fixed,
         "warm_start": [os.fspath(p) for p in warm_paths],
     }
-    replay: dict[str, Record] = {}
-    log_file = None
-    if results_path is not None:
-        if resume:
-            diff = _differences(_normal(meta), _normal(read_meta(results_path)))
-            if diff:
-                raise ValueError(
-                    f"cannot resume {results_path}: these settings differ from the saved run's: {diff}"
-                )
-            replay = {config_key(r.config): r for r in read_results(results_path)}
-        elif os.path.exists(results_path) and os.path.getsize(results_path) > 0:
-            raise ValueError(
-                f"{results_path} already exists; pass resume=True to continue that run, "
-                "or choose another results path (nothing is overwritten)"
-            )
-        log_file = ResultsLog(results_path, measurements)
-        write_meta(results_path, meta)
-    elif resume:
-        raise ValueError("resume needs a results_path")
-    measurer = Measurer(evaluator, space, measurements, log_file, replay, measure_batch)
+    opened = open_results(results_path, meta, measurements, resume)
+    measurer = Measurer(
+        evaluator,
+        space,
+        measurements,
+        opened.log,
+        opened.replay,
+        measure_batch,
+        on_record=_progress_hook(progress, settings),
+    )
     problem = Problem(
         space.n_var,
         len(settings.optimization_metrics),
         space.xl,
         space.xu,
         integer=True,
+        n_constr=len(settings.constraints),
         objective_names=settings.optimization_metrics,
         nan_is_failure=True,
     )
@@ -257,36 +303,37 @@ def search(
         evaluator, space, settings, measurer, problem, warm_X, warm_records, np.random.SeedSequence(seed)
     )
     TACTICS[search_tactic](ctx)
-    if replay:
-        log.warning("%d measurements in %s were not replayed by the resumed run", len(replay), results_path)
-    everything = measurer.records + warm_records
-    F = objectives([r.values for r in everything], settings.optimization_metrics)
-    ok = np.isfinite(F).all(axis=1)
-    front = np.flatnonzero(ok)[pareto_front(F[ok])] if ok.any() else np.zeros(0, int)
+    if measurer.replay:
+        log.warning(
+            "%d measurements in %s were not replayed by the resumed run", len(measurer.replay), results_path
+        )
     return SearchResult(
         measurer.records,
         warm_records,
-        [everything[i] for i in front],
+        _front(ctx, measurer.records + warm_records),
         ctx.tau_history,
         settings,
         None if results_path is None else os.fspath(results_path),
     )
 
 
-def _differences(a: Any, b: Any, prefix: str = "") -> list[str]:
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = []
-        for k in sorted(set(a) | set(b)):
-            out += _differences(a.get(k), b.get(k), f"{prefix}{k}.")
-        return out
-    return [] if a == b else [prefix.rstrip(".")]
+def _progress_hook(
+    progress: Callable[[SearchProgress], None] | None, settings: SearchSettings
+) -> Callable[[Record, bool, Sequence[Record]], None] | None:
+    if progress is None:
+        return None
+
+    def hook(record: Record, replayed: bool, records: Sequence[Record]) -> None:
+        progress(SearchProgress(len(records), settings.num_evals, record, replayed, tuple(records), settings))
+
+    return hook
 
 
-def _normal(value: Any) -> Any:
-    # JSON has lists where the settings have tuples
-
-    if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_normal(v) for v in value]
-    return value
+def _front(ctx: RunContext, records: list[Record]) -> list[Record]:
+    """The non-dominated feasible records (finite objectives, every constraint met)."""
+    F, G = ctx.evaluations(records)
+    ok = np.isfinite(F).all(axis=1)
+    if G is not None:
+        ok &= (G <= 0).all(axis=1)
+    front = np.flatnonzero(ok)[pareto_front(F[ok])] if ok.any() else np.zeros(0, int)
+    return [records[i] for i in front]

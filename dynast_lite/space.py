@@ -286,6 +286,20 @@ class SearchSpace:
         """Which positions change the network, shape (n, n_var) bool. All, unless overridden."""
         return np.ones(np.shape(X), dtype=bool)
 
+    def canonical(self, X: np.ndarray) -> np.ndarray:
+        """Index rows with every inactive position set to choice 0: rows that differ only where
+        the network does not change become equal, so the same network is measured once.
+
+        Args:
+            X: index rows, shape (n, n_var).
+
+        Returns:
+            float64 array of the same shape.
+        """
+        Xi = self._check_rows(X)
+        active = np.asarray(self.active_genes(Xi), dtype=bool)
+        return np.where(active, Xi, 0).astype(np.float64)
+
     def features(self, X: np.ndarray) -> np.ndarray:
         """One-hot features of index rows, inactive positions all zero.
 

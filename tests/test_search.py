@@ -1,6 +1,7 @@
 """dl.search end to end on a cheap synthetic evaluator: budgets, no re-measurement, the last
 batch, resume, warm start, exact metrics, errors."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -148,8 +149,82 @@ def test_resume_checks_the_settings(space, tmp_path):
         run(space, ToyEvaluator(space), tmp_path, num_evals=30, population=10, resume=True)
     with pytest.raises(ValueError, match="already exists; pass resume=True"):
         run(space, ToyEvaluator(space), tmp_path, num_evals=30)
-    with pytest.raises(ValueError, match="cannot resume"):
-        run(space, ToyEvaluator(space), tmp_path / "elsewhere", resume=True)
+    with pytest.raises(ValueError, match=r"cannot resume .* with num_evals=20: it already holds 30"):
+        run(space, ToyEvaluator(space), tmp_path, num_evals=20, resume=True)
+
+
+def test_resume_with_nothing_measured_starts_afresh(space, tmp_path, caplog):
+    ev = ToyEvaluator(space)
+    res = run(space, ev, tmp_path / "new", num_evals=30, resume=True)
+    assert len(res.records) == len(ev.real) == 30
+    assert "starting the run afresh" in caplog.text
+    # a header-only file (killed before the first row) is nothing to resume either
+    crashing = ToyEvaluator(space, fail_after=0)
+    with pytest.raises(Crash):
+        run(space, crashing, tmp_path / "b", num_evals=30)
+    assert len(read_results(tmp_path / "b" / "r.csv")) == 0
+    again = run(space, ToyEvaluator(space), tmp_path / "b", num_evals=30, resume=True)
+    assert [r.config for r in again.records] == [r.config for r in res.records]
+
+
+def test_resume_refuses_a_file_without_its_settings(space, tmp_path):
+    run(space, ToyEvaluator(space), tmp_path, num_evals=30)
+    (tmp_path / "r.csv.meta.json").unlink()
+    with pytest.raises(ValueError, match="has no settings file .* use it as a warm start"):
+        run(space, ToyEvaluator(space), tmp_path, num_evals=30, resume=True)
+
+
+@pytest.mark.parametrize("tactic", ["linas", "evolutionary"])
+def test_resume_with_a_larger_budget_extends_a_finished_run(space, tmp_path, tactic):
+    whole = run(space, ToyEvaluator(space), tmp_path / "a", search_tactic=tactic)
+    run(space, ToyEvaluator(space), tmp_path / "b", search_tactic=tactic, num_evals=40)
+    ev = ToyEvaluator(space)
+    extended = run(space, ev, tmp_path / "b", search_tactic=tactic, resume=True)
+    assert len(ev.real) == 30
+    assert [r.config for r in extended.records] == [r.config for r in whole.records]
+    assert json.loads((tmp_path / "b" / "r.csv.meta.json").read_text())["settings"]["num_evals"] == 70
+
+
+def test_progress_is_reported_for_every_candidate(space, tmp_path):
+    events = []
+    crashing = ToyEvaluator(space, fail_after=25)
+    with pytest.raises(Crash):
+        run(space, crashing, tmp_path, progress=events.append)
+    assert [e.n_done for e in events] == list(range(1, 26)) and not any(e.replayed for e in events)
+    events.clear()
+    run(space, ToyEvaluator(space), tmp_path, progress=events.append, resume=True)
+    assert [e.n_done for e in events] == list(range(1, 71))
+    assert [e.replayed for e in events] == [True] * 25 + [False] * 45
+    assert all(e.num_evals == 70 and e.records[-1] is e.record for e in events)
+
+
+@pytest.mark.parametrize("tactic", ["linas", "evolutionary"])
+def test_constraints_steer_the_search_and_filter_the_front(space, tmp_path, tactic):
+    free = run(space, ToyEvaluator(space), search_tactic=tactic, num_evals=100)
+    macs = np.array([r.values["macs"] for r in free.records])
+    bound = float(np.quantile(macs, 0.2))
+    res = run(
+        space,
+        ToyEvaluator(space),
+        tmp_path,
+        search_tactic=tactic,
+        num_evals=100,
+        constraints=[f"macs<={bound}"],
+    )
+    feasible = res.feasible()
+    assert res.pareto and all(r.values["macs"] <= bound for r in res.pareto)
+    # feasibility first: most of the later candidates meet the bound, unlike unconstrained ones
+    assert feasible[50:].mean() > 0.6 > (macs[50:] <= bound).mean()
+    meta = json.loads((tmp_path / "r.csv.meta.json").read_text())
+    assert meta["settings"]["constraints"] == [str(dl.constraints.parse_constraint(f"macs<={bound}"))]
+    with pytest.raises(ValueError, match="settings.constraints"):
+        run(space, ToyEvaluator(space), tmp_path, search_tactic=tactic, num_evals=100, resume=True)
+
+
+def test_constraint_on_a_predicted_metric(space):
+    res = run(space, ToyEvaluator(space), num_evals=80, constraints=["accuracy_top1>=70"])
+    assert res.pareto and all(r.values["accuracy_top1"] >= 70 for r in res.pareto)
+    assert all("accuracy_top1" in t for t in res.tau_history)
 
 
 def test_warm_start_never_measures_known_configs(space, tmp_path):
@@ -200,6 +275,9 @@ def test_warm_start_from_dynast_results(tmp_path):
         (dict(measurements=["macs"]), r"\['accuracy_top1'\] must also be in measurements"),
         (dict(num_evals=0), "num_evals must be a positive int"),
         (dict(predictor="svr"), "unknown predictor 'svr'"),
+        (dict(constraints=["latency<=20"]), r"bound metrics that are not measured"),
+        (dict(constraints=["macs<20"]), r"cannot parse constraint 'macs<20'"),
+        (dict(constraints=["params<=1", "params<=1"]), "constraints repeat"),
         (dict(optimization_metrics=["bleu"], measurements=["bleu"], search_algo="ga"), "cannot measure"),
     ],
 )
@@ -224,3 +302,51 @@ def test_linas_survives_failed_measurements_without_repeating_any(space):
     res = run(space, ev, population=3, num_evals=40)
     assert len(ev.real) == len(set(ev.real)) == 40
     assert all(np.isfinite(r.values["accuracy_top1"]) for r in res.pareto)
+
+
+class GatedSpace(dl.SearchSpace):
+    """The space of the toy evaluator where d[0] == 2 (choice 0) switches ks[4:8] off, as a
+    shallow stage does in OFA."""
+
+    def active_genes(self, X):
+        X = np.asarray(X)
+        out = np.ones(X.shape, dtype=bool)
+        ks0, d0 = self._offsets[self.names.index("ks")], self._offsets[self.names.index("d")]
+        out[X[:, d0] == 0, ks0 + 4 : ks0 + 8] = False
+        return out
+
+
+def test_canonical_rows_zero_the_inactive_genes():
+    space = GatedSpace(SPACE)
+    X = space.sample(200, np.random.default_rng(0))
+    C = space.canonical(X)
+    off = X[:, 16] == 0
+    assert (C[off, 4:8] == 0).all() and (C[~off] == X[~off]).all() and (C[:, 8:] == X[:, 8:]).all()
+    assert (space.canonical(C) == C).all()
+
+
+@pytest.mark.parametrize("tactic", ["linas", "evolutionary", "random"])
+def test_one_network_is_measured_once_whatever_its_inactive_genes(tmp_path, tactic):
+    space = GatedSpace(SPACE)
+    ev = ToyEvaluator(space)
+    res = run(space, ev, tmp_path, search_tactic=tactic, num_evals=120)
+    X = space.encode([r.config for r in read_results(tmp_path / "r.csv")])
+    assert len(ev.real) == 120 and (space.canonical(X) == X).all()  # logged in canonical form
+    assert len({row.tobytes() for row in X}) == 120
+    assert len(res.records) == 120
+
+
+def test_the_measurer_serves_a_known_network_from_its_record():
+    from dynast_lite.evaluation import Measurer
+
+    space = GatedSpace(SPACE)
+    ev = ToyEvaluator(space)
+    measurer = Measurer(ev, space, ["accuracy_top1", "macs"], log=None)
+    X = space.sample(5, np.random.default_rng(1))
+    X[:, 16] = 0  # every row gated
+    twin = X.copy()
+    twin[:, 4:8] = (X[:, 4:8] + 1) % 3  # other values where the network does not look
+    first = measurer.measure(X)
+    again = measurer.measure(np.vstack([twin, twin[:1]]))
+    assert len(ev.real) == measurer.n_measured == 5
+    assert again[:5] == first and again[5] is first[0]

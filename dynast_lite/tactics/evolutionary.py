@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from ..algorithms.registry import make_algorithm
-from ..metrics import objectives
 
 
 def next_seed(ss: np.random.SeedSequence) -> int:
@@ -16,22 +15,20 @@ def next_seed(ss: np.random.SeedSequence) -> int:
 
 
 def warm_tell(algo: Any, ctx: Any) -> None:
-    """Tell an algorithm the warm-start candidates that have every optimization metric."""
+    """Tell an algorithm the warm-start candidates (a missing metric counts as a failure)."""
     if ctx.warm_X.shape[0] == 0:
         return
-    F = objectives([r.values for r in ctx.warm_records], ctx.settings.optimization_metrics)
-    algo.tell(ctx.warm_X, F)
+    algo.tell(ctx.warm_X, *ctx.evaluations(ctx.warm_records))
 
 
 def drive(algo: Any, ctx: Any) -> None:
     """Ask, measure, tell until the run's budget is spent or nothing new is left to ask."""
-    names = ctx.settings.optimization_metrics
     while ctx.budget_left > 0:
         X = algo.ask()[: ctx.budget_left]
         if X.shape[0] == 0:
             break
         records = ctx.measurer.measure(X)
-        algo.tell(X, objectives([r.values for r in records], names))
+        algo.tell(X, *ctx.evaluations(records))
 
 
 def run_evolutionary(ctx: Any) -> None:

@@ -22,6 +22,7 @@ validations, median of 5 seeds: 852 without them, 886 with the first alone, 892 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from .._kernels.ranking import constrained_rank
 from ..algorithms.registry import make_algorithm
 from ..indicators import pareto_front as dl_pareto
 from ..metrics import get_metric, objectives
+from ..operators.duplicates import RowArchive
 from ..predictors import PREDICTORS, AutoPredictor
 from ..predictors.auto import kendall_tau
 from ..problem import Problem
@@ -78,18 +80,21 @@ def _first_batch(starter: Any, measurer: Any, exact: list[str], n: int) -> np.nd
     return X[order[np.linspace(0, X.shape[0] - 1, n).round().astype(int)]]
 
 
-def _greedy_gain(CF: np.ndarray, order: np.ndarray, known_F: np.ndarray, k: int) -> np.ndarray:
+def _greedy_gain(
+    CF: np.ndarray, order: np.ndarray, base: np.ndarray, k: int, eligible: np.ndarray | None = None
+) -> np.ndarray:
     """Pick k candidates (from the first 4k in ``order``) one at a time, each the one whose
-    predicted point adds the most hypervolume to the measured front plus the points already
-    picked; when none adds any, the rest follow ``order``."""
+    predicted point adds the most hypervolume to the measured front ``base`` (feasible measured
+    objectives) plus the points already picked; only ``eligible`` candidates (predicted feasible)
+    compete. When none adds any, the rest follow ``order``."""
     from ..indicators import hypervolume
 
     m = CF.shape[1]
     if m > 3 or k <= 0:
         return order[:k]
-    ok = np.isfinite(known_F).all(axis=1)
-    base = known_F[ok]
-    pool = [i for i in order[: 4 * k] if np.isfinite(CF[i]).all()]
+    base = base[np.isfinite(base).all(axis=1)]
+    ok = np.isfinite(CF).all(axis=1) if eligible is None else eligible & np.isfinite(CF).all(axis=1)
+    pool = [i for i in order[: 4 * k] if ok[i]]
     if base.shape[0] == 0 or not pool:
         return order[:k]
     span = np.ptp(np.vstack([base, CF[pool]]), axis=0)
@@ -147,101 +152,194 @@ class _Inputs:
         return np.c_[feats, (self._matrix(values) - self.mu) / self.sd]
 
 
+@dataclass(frozen=True)
+class _Targets:
+    """Which metrics a LINAS run predicts and which it takes exactly from the evaluator.
+
+    Attributes:
+        names: the optimization metrics (objectives, in order).
+        exact: metrics the evaluator computes exactly and cheaply, used as they are.
+        predicted: objective and constrained metrics that need a predictor, in order.
+        inputs: exact metrics fed to the predictors as inputs.
+    """
+
+    names: tuple[str, ...]
+    exact: frozenset[str]
+    predicted: tuple[str, ...]
+    inputs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ctx: Any) -> _Targets:
+        ev = ctx.evaluator
+        inputs = tuple(m for m in (getattr(ev, "exact_metrics", ()) or ()) if m in ev.metrics)
+        names = tuple(ctx.settings.optimization_metrics)
+        wanted = list(names) + [c.metric for c in ctx.constraints if c.metric not in names]
+        exact = frozenset(inputs) & set(wanted)
+        return cls(names, exact, tuple(m for m in wanted if m not in exact), inputs)
+
+    def cheap(self) -> list[str]:
+        """Exact metrics the surrogate asks the evaluator for."""
+        return sorted(set(self.inputs) | self.exact)
+
+
+class _Surrogate:
+    """Objectives and constraints of unmeasured candidates: exact metrics from the evaluator,
+    the others from one predictor each (fitted on objective-form values)."""
+
+    def __init__(self, ctx: Any, targets: _Targets, models: dict[str, Any], inputs: _Inputs):
+        self.ctx, self.targets, self.models, self.inputs = ctx, targets, models, inputs
+
+    def values(self, X: np.ndarray) -> dict[str, np.ndarray]:
+        """Metric name -> objective-form values (minimised) of every target metric."""
+        exact = self.ctx.measurer.cheap(X, self.targets.cheap())
+        out = {m: get_metric(m).to_objective(exact[m]) for m in self.targets.exact}
+        if self.targets.predicted:
+            feats = self.inputs(X, exact)
+            out.update({m: self.models[m].predict(feats) for m in self.targets.predicted})
+        return out
+
+    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, dict[str, np.ndarray]]:
+        values = self.values(X)
+        F = np.column_stack([values[m] for m in self.targets.names])
+        G = None
+        if self.ctx.constraints:
+            G = np.column_stack(
+                [
+                    c.violation(get_metric(c.metric).from_objective(values[c.metric]))
+                    for c in self.ctx.constraints
+                ]
+            )
+        return F, G, values
+
+
+def _fit_surrogate(
+    ctx: Any, targets: _Targets, known_X: np.ndarray, known: list, seeds: Any
+) -> _Surrogate | None:
+    """One predictor per predicted metric on everything measured; None with too few rows."""
+    inputs = _Inputs(ctx.space, ctx.measurer, list(targets.inputs)).fit(known_X)
+    known_in = inputs(known_X)
+    models = {}
+    for m in targets.predicted:
+        y = objectives([r.values for r in known], [m])[:, 0]
+        ok = np.isfinite(y)
+        if ok.sum() < 2:
+            return None
+        models[m] = _predictor(ctx.settings.predictor, next_seed(seeds)).fit(known_in[ok], y[ok])
+    return _Surrogate(ctx, targets, models, inputs)
+
+
+def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, seed: int):
+    """The inner evolutionary search on the surrogate, from the measured candidates.
+
+    Returns:
+        ``(C, CF, CG, values, final)``: every candidate evaluated, its predicted objectives,
+        constraints (or None) and metric values, and the final population; None when nothing
+        unmeasured is left in the space.
+    """
+    s, space = ctx.settings, ctx.space
+    inner = Problem(
+        space.n_var,
+        len(s.optimization_metrics),
+        space.xl,
+        space.xu,
+        integer=True,
+        n_constr=len(ctx.constraints),
+        nan_is_failure=True,
+    )
+    algo = make_algorithm(s.search_algo, pop_size=s.population, seed=seed).setup(inner)
+    # The inner search knows every measured candidate (so it never proposes one again) and
+    # starts from the best of them, as predicted.
+    F0, G0, _ = surrogate(known_X)
+    algo.tell(known_X, F0, G0)
+    seen: list[tuple] = []
+    spent = 0
+    while spent < s.inner_evals:
+        X = algo.ask()[: s.inner_evals - spent]
+        if X.shape[0] == 0:
+            break
+        F, G, values = surrogate(X)
+        algo.tell(X, F, G)
+        seen.append((X, F, G, values))
+        spent += X.shape[0]
+    if not seen:
+        return None
+    # each network once, none measured already (rows differing in inactive genes are one network)
+    C = ctx.space.canonical(np.concatenate([x[0] for x in seen]))
+    measured = RowArchive(integer=True)
+    measured.add(known_X)
+    keep = measured.new_unique(C)
+    if keep.size == 0:
+        return None
+    CF = np.concatenate([x[1] for x in seen])[keep]
+    CG = None if seen[0][2] is None else np.concatenate([x[2] for x in seen])[keep]
+    values = {m: np.concatenate([x[3][m] for x in seen])[keep] for m in seen[0][3]}
+    return C[keep], CF, CG, values, ctx.space.canonical(algo.result().pop_X)
+
+
+def _choose_batch(C, CF, CG, final, known_F, known_G, k: int) -> np.ndarray:
+    """Indices of the next batch: the final population first, then the rest of what the inner
+    search evaluated, each by constrained rank and crowding; then picked from the head of that
+    order by predicted hypervolume gain over the measured feasible front."""
+    cv = np.where(np.isfinite(CF).all(axis=1), 0.0, np.inf)
+    if CG is not None:
+        cv = cv + np.maximum(np.nan_to_num(CG, nan=np.inf), 0.0).sum(axis=1)
+    final_keys = {r.tobytes() for r in final}
+    in_final = np.array([r.tobytes() in final_keys for r in C])
+    order = _best_first(np.nan_to_num(CF, nan=np.inf), cv)
+    order = np.concatenate([order[in_final[order]], order[~in_final[order]]])
+    base = known_F if known_G is None else known_F[(known_G <= 0).all(axis=1)]
+    return _greedy_gain(CF, order, base, k, eligible=cv <= 0)
+
+
+def _log_tau(ctx: Any, loop: int, guesses: dict[str, np.ndarray], records: list) -> None:
+    """Each predicted metric's Kendall tau on the batch it chose (before it was measured)."""
+    if not guesses:
+        return
+    entry: dict[str, Any] = {"loop": loop, "n_measured": ctx.measurer.n_measured}
+    for m, guess in guesses.items():
+        truth = objectives([r.values for r in records], [m])[:, 0]
+        ok = np.isfinite(truth)
+        entry[m] = kendall_tau(guess[: len(records)][ok], truth[ok])
+    ctx.tau_history.append(entry)
+    log.info(
+        "loop %d: Kendall tau of the predictions for this batch: %s",
+        loop,
+        {m: round(entry[m], 3) for m in guesses},
+    )
+
+
 def run_linas(ctx: Any) -> None:
-    s = ctx.settings
-    names = list(s.optimization_metrics)
-    evaluator_exact = [
-        m for m in (getattr(ctx.evaluator, "exact_metrics", ()) or ()) if m in ctx.evaluator.metrics
-    ]
-    exact = set(evaluator_exact) & set(names)
-    predicted = [m for m in names if m not in exact]
-    space, measurer = ctx.space, ctx.measurer
+    s, measurer = ctx.settings, ctx.measurer
+    targets = _Targets.of(ctx)
     first_seeds, inner_seeds = ctx.seeds.spawn(2)
     starter = make_algorithm("random", pop_size=s.population, seed=next_seed(first_seeds)).setup(ctx.problem)
     if ctx.warm_X.shape[0]:
         starter.archive.add(ctx.warm_X)
     n_first = min(ctx.budget_left, max(0, s.population - ctx.warm_X.shape[0]))
-    batch = _first_batch(starter, measurer, sorted(exact), n_first) if n_first else np.zeros((0, space.n_var))
+    spread = sorted(targets.exact & set(targets.names))
+    batch = _first_batch(starter, measurer, spread, n_first) if n_first else np.zeros((0, ctx.space.n_var))
     guesses: dict[str, np.ndarray] = {}
     loop = 0
     while ctx.budget_left > 0:
         if batch.shape[0]:
-            batch = batch[: ctx.budget_left]
-            records = measurer.measure(batch)
-            if guesses:
-                truth = objectives([r.values for r in records], predicted)
-                entry = {"loop": loop, "n_measured": measurer.n_measured}
-                for j, m in enumerate(predicted):
-                    ok = np.isfinite(truth[:, j])
-                    entry[m] = kendall_tau(guesses[m][: len(records)][ok], truth[ok, j])
-                ctx.tau_history.append(entry)
-                log.info(
-                    "loop %d: Kendall tau of the predictions for this batch: %s",
-                    loop,
-                    {m: round(entry[m], 3) for m in predicted},
-                )
+            _log_tau(ctx, loop, guesses, measurer.measure(batch[: ctx.budget_left]))
         if ctx.budget_left == 0:
             break
         loop += 1
+        known = measurer.records + ctx.warm_records
         known_X = np.concatenate([measurer.X, ctx.warm_X])
-        known_F = objectives([r.values for r in measurer.records + ctx.warm_records], names)
-        inputs = _Inputs(space, measurer, evaluator_exact).fit(known_X)
-        known_in = inputs(known_X)
-        models = {}
-        for j, m in enumerate(predicted):
-            ok = np.isfinite(known_F[:, j])
-            if ok.sum() < 2:
-                models = None
-                break
-            models[m] = _predictor(s.predictor, next_seed(inner_seeds)).fit(known_in[ok], known_F[ok, j])
-        if models is None:  # too little data to predict from: measure random candidates
+        surrogate = _fit_surrogate(ctx, targets, known_X, known, inner_seeds)
+        if surrogate is None:  # too little data to predict from: measure random candidates
             starter.archive.add(measurer.X)
-            batch = starter.ask()[: ctx.budget_left]
-            guesses = {}
+            batch, guesses = starter.ask()[: ctx.budget_left], {}
             if batch.shape[0] == 0:
                 break
             continue
-
-        def evaluate(X: np.ndarray, models=models, inputs=inputs) -> np.ndarray:
-            F = np.empty((X.shape[0], len(names)))
-            values = measurer.cheap(X, sorted(set(inputs.exact) | exact))
-            feats = inputs(X, values) if predicted else None
-            for j, m in enumerate(names):
-                if m in exact:
-                    F[:, j] = get_metric(m).to_objective(values[m])
-                else:
-                    F[:, j] = models[m].predict(feats)
-            return F
-
-        inner = Problem(space.n_var, len(names), space.xl, space.xu, integer=True, nan_is_failure=True)
-        algo = make_algorithm(s.search_algo, pop_size=s.population, seed=next_seed(inner_seeds)).setup(inner)
-        # The inner search knows every measured candidate (so it never proposes one again) and
-        # starts from the best of them, as predicted.
-        algo.tell(known_X, evaluate(known_X))
-        seen_X, seen_F = [], []
-        spent = 0
-        while spent < s.inner_evals:
-            X = algo.ask()[: s.inner_evals - spent]
-            if X.shape[0] == 0:
-                break
-            F = evaluate(X)
-            algo.tell(X, F)
-            seen_X.append(X)
-            seen_F.append(F)
-            spent += X.shape[0]
-        if not seen_X:
+        found = _inner_search(ctx, surrogate, known_X, next_seed(inner_seeds))
+        if found is None:
             break  # nothing unmeasured is left in the space
-        C = np.concatenate(seen_X)
-        CF = np.concatenate(seen_F)
-        cv = np.where(np.isfinite(CF).all(axis=1), 0.0, np.inf)
-        # the final population first, then the rest of what was evaluated, each by rank and
-        # crowding; the batch is then picked from the head of that order by predicted gain
-        final = algo.result().pop_X
-        final_keys = {r.tobytes() for r in final}
-        in_final = np.array([r.tobytes() in final_keys for r in C])
-        order = _best_first(np.nan_to_num(CF, nan=np.inf), cv)
-        order = np.concatenate([order[in_final[order]], order[~in_final[order]]])
-        k = min(s.population, ctx.budget_left)
-        pick = _greedy_gain(CF, order, known_F, k)
+        C, CF, CG, values, final = found
+        known_F, known_G = ctx.evaluations(known)
+        pick = _choose_batch(C, CF, CG, final, known_F, known_G, min(s.population, ctx.budget_left))
         batch = C[pick]
-        guesses = {m: CF[pick, names.index(m)] for m in predicted}
+        guesses = {m: values[m][pick] for m in targets.predicted}

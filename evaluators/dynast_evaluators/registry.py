@@ -13,6 +13,7 @@ from typing import Any
 
 import dynast_lite as dl
 
+from .digits.space import DIGITS_SPEC, DigitsSpace
 from .ofa.spaces import MBV3_SPEC, PROXYLESS_SPEC, RESNET50_SPEC, OFAMobileSpace, OFAResNetSpace
 
 __all__ = ["SUPERNETS", "SupernetSpec", "get_spec"]
@@ -36,6 +37,9 @@ class SupernetSpec:
         weights_file: file name of those weights in the cache directory.
         loader: ``module:function`` that builds the evaluator from the spec and options.
         build_kwargs: constructor arguments of the OFA supernet.
+        search_defaults: settings of ``dynast-lite search`` that suit this supernet better than
+            DyNAS-T's defaults (e.g. a smaller budget for the embedded digits supernet).
+        summary: one line on what it is and what it needs, for ``dynast-lite supernets``.
     """
 
     name: str
@@ -44,12 +48,14 @@ class SupernetSpec:
     spec: Mapping[str, Any]
     fixed: Mapping[str, Any]
     default_inner_evals: int
-    weights_url: str
-    weights_file: str
+    weights_url: str = ""
+    weights_file: str = ""
     build_kwargs: Mapping[str, Any] = field(default_factory=dict)
     metrics: tuple[str, ...] = IMAGE_METRICS
     exact_metrics: tuple[str, ...] = ("macs", "params")
     loader: str = "dynast_evaluators.ofa.evaluator:load_ofa"
+    search_defaults: Mapping[str, Any] = field(default_factory=dict)
+    summary: str = ""
 
     def search_space(self) -> dl.SearchSpace:
         """The search space, with inactive genes masked in its ``features``; builds no model."""
@@ -62,11 +68,17 @@ class SupernetSpec:
 
 
 _ZOO = "https://raw.githubusercontent.com/han-cai/files/master/ofa/ofa_nets/"
+_IMAGENET_NEEDS = (
+    "accuracy needs an ImageNet-style folder (--dataset_path with train/ and val/) and OFA's "
+    "weights (downloaded once, or --supernet_ckpt_path); MACs/params/latency need neither"
+)
 
 
 def _mobile(name: str, family: str, spec: Mapping[str, Any], width_mult: float) -> SupernetSpec:
     """An OFA MobileNetV3 / ProxylessNAS supernet: kernel sizes 3-7, expansions 3-6, depths 2-4."""
+    title = {"mbv3": "MobileNetV3", "proxyless": "ProxylessNAS"}[family]
     return SupernetSpec(
+        summary=f"Once-for-All {title} w{width_mult} on ImageNet; {_IMAGENET_NEEDS}",
         name=name,
         family=family,
         space_factory=OFAMobileSpace,
@@ -89,6 +101,7 @@ OFA_MBV3_W12 = _mobile("ofa_mbv3_d234_e346_k357_w1.2", "mbv3", MBV3_SPEC, 1.2)
 OFA_PROXYLESS_W13 = _mobile("ofa_proxyless_d234_e346_k357_w1.3", "proxyless", PROXYLESS_SPEC, 1.3)
 OFA_RESNET50 = SupernetSpec(
     name="ofa_resnet50",
+    summary=f"Once-for-All ResNet50 on ImageNet; {_IMAGENET_NEEDS}",
     family="resnet",
     space_factory=OFAResNetSpace,
     spec=RESNET50_SPEC,
@@ -104,8 +117,24 @@ OFA_RESNET50 = SupernetSpec(
     },
 )
 
+ELASTIC_CNN_DIGITS = SupernetSpec(
+    name="elastic_cnn_digits",
+    family="digits",
+    space_factory=DigitsSpace,
+    spec=DIGITS_SPEC,
+    fixed={},
+    default_inner_evals=5_000,
+    metrics=IMAGE_METRICS,
+    loader="dynast_evaluators.digits.evaluator:load_digits",
+    search_defaults={"num_evals": 100, "population": 20},
+    summary=(
+        "elastic CNN on scikit-learn's 8x8 handwritten digits (bundled, nothing to download); "
+        "trained once on first use (under a minute) and cached"
+    ),
+)
+
 SUPERNETS: dict[str, SupernetSpec] = {
-    s.name: s for s in (OFA_MBV3_W10, OFA_MBV3_W12, OFA_PROXYLESS_W13, OFA_RESNET50)
+    s.name: s for s in (OFA_MBV3_W10, OFA_MBV3_W12, OFA_PROXYLESS_W13, OFA_RESNET50, ELASTIC_CNN_DIGITS)
 }
 
 

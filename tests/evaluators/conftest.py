@@ -18,6 +18,7 @@ else:
 import dynast_evaluators as de  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+OFA_SUPERNETS = [n for n in de.list_supernets() if n.startswith("ofa_")]
 COLOURS = {"blue": (0, 0, 255), "green": (0, 255, 0), "red": (255, 0, 0)}
 
 
@@ -50,8 +51,7 @@ def cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def evaluators(cache_dir):
-    """One evaluator per supernet, random weights, tables cached in the session's folder."""
+    """One evaluator per OFA supernet, random weights, tables cached in the session's folder."""
     return {
-        name: de.load_supernet(name, pretrained=False, cache_dir=str(cache_dir))
-        for name in de.list_supernets()
+        name: de.load_supernet(name, pretrained=False, cache_dir=str(cache_dir)) for name in OFA_SUPERNETS
     }

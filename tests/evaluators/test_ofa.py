@@ -14,7 +14,7 @@ import dynast_evaluators as de
 from dynast_evaluators.measure import count_macs, count_params
 from dynast_evaluators.ofa.tables import _cache_file
 
-from .conftest import SHARED_DATA
+from .conftest import OFA_SUPERNETS, SHARED_DATA
 
 W10 = "ofa_mbv3_d234_e346_k357_w1.0"
 ISSUE_CONFIG = {
@@ -65,7 +65,7 @@ def test_inactive_blocks_are_masked():
     )
 
 
-@pytest.mark.parametrize("name", de.list_supernets())
+@pytest.mark.parametrize("name", OFA_SUPERNETS)
 def test_lookup_tables_equal_torch_counts_on_random_configs(evaluators, name):
     ev = evaluators[name]
     configs = ev.space.decode(ev.space.sample(3, np.random.default_rng(7)))

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
-import tempfile
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,7 @@ from ofa.utils.layers import IdentityLayer, ResidualBlock
 from torch import nn
 
 from ..registry import SupernetSpec
+from ..storage import default_cache_dir, download, load_state, read_state_dict
 from .spaces import RESNET50_BASE_DEPTHS
 
 __all__ = ["FAMILIES", "Family", "Unit", "build_supernet", "default_cache_dir", "load_weights"]
@@ -266,51 +264,6 @@ def build_supernet(spec: SupernetSpec, seed: int = 0) -> nn.Module:
 # -- weights -----------------------------------------------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    """``$DYNAST_LITE_CACHE`` or ``~/.cache/dynast-lite``."""
-    env = os.environ.get("DYNAST_LITE_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "dynast-lite"
-
-
-def download(url: str, dest: Path) -> Path:
-    """Fetch ``url`` (http(s), file, or Google Drive through gdown) to ``dest`` atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
-    os.close(fd)
-    try:
-        if "drive.google.com" in url:
-            import gdown
-
-            if gdown.download(url, tmp, quiet=True) is None:
-                raise OSError("gdown returned nothing")
-        else:
-            with urllib.request.urlopen(url, timeout=60) as src, open(tmp, "wb") as out:
-                shutil.copyfileobj(src, out)
-        os.replace(tmp, dest)
-    except Exception as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ValueError(
-            f"could not download the weights from {url} ({type(err).__name__}: {err}); "
-            "on a machine without internet pass a local file with --checkpoint"
-        ) from err
-    return dest
-
-
-def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
-    try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:
-        raise ValueError(
-            f"{path} is not a readable PyTorch checkpoint ({type(err).__name__}: {err})"
-        ) from err
-    state = data.get("state_dict", data) if isinstance(data, dict) else None
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise ValueError(
-            f"{path} holds no state dict (expected a dict of tensors, or one under 'state_dict')"
-        )
-    return state
-
-
 def load_weights(
     net: nn.Module,
     spec: SupernetSpec,
@@ -338,9 +291,5 @@ def load_weights(
         path = Path(cache_dir or default_cache_dir()) / "ofa_nets" / spec.weights_file
         if not path.is_file():
             download(url or spec.weights_url, path)
-    state = _read_state_dict(path)
-    try:
-        net.load_state_dict(state)
-    except (RuntimeError, AssertionError, ValueError) as err:
-        raise ValueError(f"{path} does not hold weights of {spec.name}: {err}") from err
+    load_state(net, read_state_dict(path), path, spec.name)
     return path

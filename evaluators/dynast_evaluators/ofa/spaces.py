@@ -46,7 +46,8 @@ RESNET50_BASE_DEPTHS = (2, 2, 4, 2)
 
 
 class OFAMobileSpace(dl.SearchSpace):
-    """MobileNetV3 / ProxylessNAS: ``ks`` and ``e`` per block, ``d`` per stage of four blocks.
+    """MobileNetV3 / ProxylessNAS: ``ks`` and ``e`` per block, ``d`` (the number of blocks that
+    run) per stage of ``stage_size`` blocks. The embedded digits supernet has the same layout.
 
     Blocks past the last elastic stage (ProxylessNAS's 21st) are always active.
     """
@@ -81,8 +82,11 @@ class OFAMobileSpace(dl.SearchSpace):
     def block_active(self, X: np.ndarray) -> np.ndarray:
         """Which blocks run, shape (n, n_blocks) bool."""
         X = np.asarray(X)
-        d_col = self._offsets[self.names.index("d")]
-        depth = X[:, d_col : d_col + self.n_stages].astype(np.int64) + 2  # choice 0, 1, 2 -> 2, 3, 4
+        d = self.names.index("d")
+        d_col = self._offsets[d]
+        depth = np.asarray(self.choices[d], dtype=np.int64)[
+            X[:, d_col : d_col + self.n_stages].astype(np.int64)
+        ]
         stage = np.arange(self.n_blocks) // self.stage_size
         within = np.arange(self.n_blocks) % self.stage_size
         elastic = stage < self.n_stages
