@@ -91,7 +91,11 @@ def optimize(
 
 def _register_commands() -> None:
     from .cli_measure import measure, supernets
+    from .cli_report import report
+    from .cli_search import search
 
+    main.add_command(search)
+    main.add_command(report)
     main.add_command(measure)
     main.add_command(supernets)
 

@@ -7,38 +7,13 @@ from typing import Any
 
 import click
 
+from .cli_options import ListOptionsCommand
 from .evaluation import config_key
 from .metrics import METRICS, get_metric
 from .results import Record, ResultsLog, read_configs, read_results
 from .supernets import load_supernet, registered_supernets, resolve_supernet
 
-__all__ = ["ListOptionsCommand", "measure", "supernets"]
-
-
-class ListOptionsCommand(click.Command):
-    """A command whose list options take space-separated values, as DyNAS-T's argparse ``nargs='+'``
-    does: ``--measurements macs params latency`` means three values (declare such options with
-    ``multiple=True``)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        flags = {
-            flag
-            for p in self.params
-            if isinstance(p, click.Option) and p.multiple
-            for flag in p.opts + p.secondary_opts
-        }
-        out: list[str] = []
-        current: str | None = None
-        for token in args:
-            if token in flags:
-                current = token
-                continue
-            if current is not None and not token.startswith("-"):
-                out += [current, token]
-                continue
-            current = None
-            out.append(token)
-        return super().parse_args(ctx, out)
+__all__ = ["measure", "supernets"]
 
 
 def _show(value: float) -> str:

@@ -21,7 +21,9 @@ class Evaluator(Protocol):
     metric name -> value per config (batched, so a GPU or a distributed group can take many at
     once), and ``metrics`` names what it can measure. Optional: ``exact_metrics``, the subset
     that is exact and cheap (lookup tables), which LINAS then uses directly instead of a
-    predictor; ``default_inner_evals``, the LINAS inner budget suited to the supernet."""
+    predictor; ``default_inner_evals``, the LINAS inner budget suited to the supernet.
+    ``measure([], metrics)`` returns ``[]``, or raises ``ValueError`` saying why those metrics
+    cannot be measured (a missing dataset, say): runs call it before they write anything."""
 
     metrics: Sequence[str]
 
@@ -38,6 +40,16 @@ def check_evaluator(evaluator: Any, metrics: Sequence[str]) -> None:
     missing = [m for m in metrics if m not in evaluator.metrics]
     if missing:
         raise ValueError(f"the evaluator cannot measure {missing}; it measures {sorted(evaluator.metrics)}")
+    # Asked to measure nothing, an evaluator still checks that it could measure these metrics
+    # (e.g. that accuracy has its dataset), so a run fails before it writes anything. A
+    # ValueError is that answer; any other failure means the evaluator does not take empty
+    # requests, and the metrics are checked on the first real measurement instead.
+    try:
+        evaluator.measure([], list(metrics))
+    except ValueError:
+        raise
+    except Exception:
+        pass
 
 
 def config_key(config: Mapping[str, Any]) -> str:

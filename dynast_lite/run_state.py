@@ -20,7 +20,7 @@ from .operators.duplicates import row_keys
 from .results import Record, ResultsLog, meta_path, read_meta, read_results, write_meta
 from .space import SearchSpace
 
-__all__ = ["OpenedRun", "load_warm", "open_results"]
+__all__ = ["OpenedRun", "has_rows", "load_warm", "open_results"]
 
 log = logging.getLogger("dynast_lite.nas")
 
@@ -68,7 +68,8 @@ def load_warm(paths: Sequence[str | os.PathLike], space: SearchSpace) -> tuple[n
     return (np.concatenate(X) if X else np.zeros((0, space.n_var))), records
 
 
-def _has_rows(path: str | os.PathLike) -> bool:
+def has_rows(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds at least one measured row (not just a header, or nothing)."""
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return False
     with open(path, newline="") as fh:
@@ -102,7 +103,7 @@ def open_results(
         return OpenedRun(None, {})
     replay: dict[str, Record] = {}
     fresh_resume = False
-    if resume and not _has_rows(results_path):
+    if resume and not has_rows(results_path):
         fresh_resume = True
         log.warning("nothing was measured in %s yet: starting the run afresh", results_path)
     elif resume:
@@ -124,11 +125,15 @@ def open_results(
                 f"cannot resume {results_path} with num_evals={budget}: it already holds "
                 f"{len(replay)} measured sub-networks; give num_evals >= {len(replay)}"
             )
-    elif _has_rows(results_path):
+    elif has_rows(results_path):
         raise ValueError(
             f"{results_path} already exists; pass resume=True (--resume) to continue that run, "
             "or choose another results path (--results_path); nothing is overwritten"
         )
+    if not replay and os.path.exists(results_path):
+        # a header without rows (a run that failed before measuring anything) holds nothing to
+        # keep; it may have other columns, so it is started anew
+        os.remove(results_path)
     writer = ResultsLog(results_path, measurements)
     write_meta(results_path, meta)
     return OpenedRun(writer, replay, fresh_resume)

@@ -6,55 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from toy_supernet import SPACE, Crash, ToyEvaluator
 
 import dynast_lite as dl
 from dynast_lite.evaluation import config_key
 from dynast_lite.results import read_results
 
-SPACE = {
-    "ks": {"count": 8, "vars": [3, 5, 7]},
-    "e": {"count": 8, "vars": [3, 4, 6]},
-    "d": {"count": 2, "vars": [2, 3, 4]},
-}
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-class Crash(RuntimeError):
-    pass
-
-
-class ToyEvaluator:
-    """Accuracy is a fixed non-linear function of the one-hot features; MACs and params are
-    exact and cheap. Records every config whose accuracy it measured."""
-
-    metrics = ("accuracy_top1", "macs", "params", "latency")
-    exact_metrics = ("macs", "params")
-
-    def __init__(self, space, fail_after=None):
-        self.space = space
-        self.w = np.random.default_rng(0).normal(size=space.n_features)
-        self.real: list[str] = []
-        self.cheap_rows = 0
-        self.fail_after = fail_after
-
-    def measure(self, configs, metrics):
-        X = self.space.encode(configs)
-        phi = self.space.features(X)
-        score = phi @ self.w
-        acc = 70 + 2 * np.tanh(score / 3) - 0.05 * score**2
-        macs = 1e6 * (50 + 3 * X.sum(axis=1))
-        if "accuracy_top1" in metrics:
-            for c in configs:
-                if self.fail_after is not None and len(self.real) >= self.fail_after:
-                    raise Crash("power cut")
-                self.real.append(config_key(c))
-        else:
-            self.cheap_rows += len(configs)
-        full = [
-            {"accuracy_top1": a, "macs": m, "params": m / 100, "latency": m / 1e7}
-            for a, m in zip(acc, macs, strict=True)
-        ]
-        return [{k: row[k] for k in metrics} for row in full]
 
 
 @pytest.fixture

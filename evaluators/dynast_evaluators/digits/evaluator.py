@@ -130,6 +130,7 @@ def trained_supernet(
     start = time.perf_counter()
     net = train_supernet(split, settings)
     seconds = time.perf_counter() - start
+    log.info("trained in %.0f s", seconds)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     torch.save(net.state_dict(), tmp)

@@ -106,7 +106,7 @@ def train_supernet(split: DigitsSplit, settings: TrainSettings) -> ElasticCNN:
                 F.cross_entropy(net(x, config), soft).backward()
             opt.step()
             sched.step()
-        log.info(
+        log.debug(
             "training elastic_cnn_digits: epoch %d/%d, loss %.4f (%.0f s)",
             epoch + 1,
             settings.epochs,

@@ -1,0 +1,86 @@
+"""A cheap synthetic supernet for the search and CLI tests: a toy evaluator, and a factory that
+``dynast-lite search --supernet toy_supernet:factory`` loads (the tests folder is on sys.path)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import dynast_lite as dl
+from dynast_lite.evaluation import config_key
+
+SPACE = {
+    "ks": {"count": 8, "vars": [3, 5, 7]},
+    "e": {"count": 8, "vars": [3, 4, 6]},
+    "d": {"count": 2, "vars": [2, 3, 4]},
+}
+
+
+class Crash(RuntimeError):
+    pass
+
+
+class ToyEvaluator:
+    """Accuracy is a fixed non-linear function of the one-hot features; MACs and params are
+    exact and cheap. Records every config whose accuracy it measured."""
+
+    metrics = ("accuracy_top1", "macs", "params", "latency")
+    exact_metrics = ("macs", "params")
+
+    def __init__(self, space, fail_after=None):
+        self.space = space
+        self.w = np.random.default_rng(0).normal(size=space.n_features)
+        self.real: list[str] = []
+        self.cheap_rows = 0
+        self.fail_after = fail_after
+
+    def measure(self, configs, metrics):
+        X = self.space.encode(configs)
+        phi = self.space.features(X)
+        score = phi @ self.w
+        acc = 70 + 2 * np.tanh(score / 3) - 0.05 * score**2
+        macs = 1e6 * (50 + 3 * X.sum(axis=1))
+        if "accuracy_top1" in metrics:
+            for c in configs:
+                if self.fail_after is not None and len(self.real) >= self.fail_after:
+                    raise Crash("power cut")
+                self.real.append(config_key(c))
+        else:
+            self.cheap_rows += len(configs)
+        full = [
+            {"accuracy_top1": a, "macs": m, "params": m / 100, "latency": m / 1e7}
+            for a, m in zip(acc, macs, strict=True)
+        ]
+        return [{k: row[k] for k in metrics} for row in full]
+
+
+#: options the last factory call received, and a hook the CLI tests use to interrupt a run
+LAST_OPTIONS: dict = {}
+INTERRUPT_AFTER: list[int] = []
+
+
+class InterruptingEvaluator(ToyEvaluator):
+    """Raises KeyboardInterrupt (Ctrl-C) when asked to measure accuracy the (k+1)-th time."""
+
+    def __init__(self, space, after: int):
+        super().__init__(space)
+        self.after = after
+
+    def measure(self, configs, metrics):
+        if "accuracy_top1" in metrics and len(self.real) >= self.after:
+            raise KeyboardInterrupt
+        return super().measure(configs, metrics)
+
+
+def factory(**options):
+    """The toy evaluator, with ``space`` as the CLI expects; records the options it got."""
+    LAST_OPTIONS.clear()
+    LAST_OPTIONS.update(options)
+    space = dl.SearchSpace(SPACE)
+    ev = InterruptingEvaluator(space, INTERRUPT_AFTER[0]) if INTERRUPT_AFTER else ToyEvaluator(space)
+    ev.space = space
+    return ev
+
+
+def strict_factory(device: str = "cpu", seed: int = 0):
+    """A factory that takes only a device and a seed."""
+    return factory(device=device, seed=seed)
