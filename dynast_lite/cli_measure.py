@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .cli_options import ListOptionsCommand
+from .cli_search import DEFAULT_SUPERNET
 from .evaluation import config_key
 from .metrics import METRICS, get_metric
 from .results import Record, ResultsLog, read_configs, read_results
@@ -120,7 +121,10 @@ def supernets() -> None:
         return
     for name in sorted(registered):
         factory = resolve_supernet(name)
-        line = name
+        line = name + (" (the default of dynast-lite search)" if name == DEFAULT_SUPERNET else "")
+        summary = getattr(factory, "summary", "")
+        if summary:
+            line += f"\n  {summary}"
         space = getattr(factory, "search_space", None)
         if callable(space):
             s = space()

@@ -49,7 +49,8 @@ class DigitsSettings:
         bn_images, bn_batch_size: BatchNorm-recalibration subset of the training split.
         test_fraction: share of the validation split used (a seeded subset when below 1).
         num_workers: accepted for DyNAS-T's ``--dataloader_workers``; the data are in memory.
-        latency_batch_size, latency_warmup, latency_repeats: latency protocol.
+        latency_batch_size, latency_warmup, latency_repeats: latency protocol (5 + 20 passes:
+            the sub-networks take milliseconds, and 100 of them are measured in a minute).
         cache_dir: where the trained supernet is kept (default ``~/.cache/dynast-lite``).
         seed: seeds the recalibration and test subsets (and random weights).
         train_epochs: epochs of the one-off training (see :class:`TrainSettings`).
@@ -65,8 +66,8 @@ class DigitsSettings:
     test_fraction: float = 1.0
     num_workers: int = 0
     latency_batch_size: int = 1
-    latency_warmup: int = 10
-    latency_repeats: int = 50
+    latency_warmup: int = 5
+    latency_repeats: int = 20
     cache_dir: str | None = None
     seed: int = 0
     train_epochs: int = TrainSettings.epochs
