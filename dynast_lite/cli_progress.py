@@ -115,3 +115,42 @@ class ProgressLine:
             self.stream.write("\n")
             self.stream.flush()
             self.drawn = False
+
+
+class GracefulStop:
+    """Ctrl-C during a search: the first one asks the run to stop once the sub-network being
+    measured is written; a second one stops at once. Used as a context manager around the run
+    (in the main thread); :meth:`check` raises KeyboardInterrupt when a stop was asked for."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.requested = False
+        self._previous = None
+
+    def _handler(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        self.stream.write(
+            "\nstopping once the sub-network being measured is written (Ctrl-C again to stop now)\n"
+        )
+        self.stream.flush()
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> GracefulStop:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None

@@ -117,23 +117,40 @@ def _command_line(ctx: click.Context, results_path: Path, **changes: Any) -> str
 )
 @_option(
     "num_evals",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Validations (real measurements). [default: 250; 100 for elastic_cnn_digits]",
 )
 @_option(
-    "batch_size", type=int, default=128, show_default=True, help="Batch size of the latency measurement."
+    "batch_size",
+    type=click.IntRange(min=1),
+    default=128,
+    show_default=True,
+    help="Batch size of the latency measurement.",
 )
 @_option(
-    "eval_batch_size", type=int, default=None, help="Batch size of accuracy validation. [default: batch_size]"
+    "eval_batch_size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Batch size of accuracy validation. [default: batch_size]",
 )
 @_option(
-    "test_fraction", type=float, default=1.0, show_default=True, help="Share of the validation set used."
+    "test_fraction",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Share of the validation set used.",
 )
-@_option("dataloader_workers", type=int, default=4, show_default=True, help="Data-loader worker processes.")
+@_option(
+    "dataloader_workers",
+    type=click.IntRange(min=0),
+    default=4,
+    show_default=True,
+    help="Data-loader worker processes.",
+)
 @_option(
     "population",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Population of each generation; LINAS's batch. [default: 50; 20 for elastic_cnn_digits]",
 )
@@ -160,7 +177,11 @@ def _command_line(ctx: click.Context, results_path: Path, **changes: Any) -> str
 @click.option("-v", "--verbose", is_flag=True, help="Debug logs.")
 @_option("distributed", is_flag=True, help="Spread validations over the ranks of a torch.distributed group.")
 @_option(
-    "dist_timeout", type=int, default=3600, show_default=True, help="Seconds a rank may wait for the others."
+    "dist_timeout",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="Seconds a rank may wait for the others.",
 )
 @_option(
     "backend",
@@ -171,7 +192,7 @@ def _command_line(ctx: click.Context, results_path: Path, **changes: Any) -> str
 @_option("local_rank", type=int, default=None, hidden=True, help="Set by torch's old launcher; ignored.")
 @_option(
     "mp_calibration_samples",
-    type=int,
+    type=click.IntRange(min=1),
     default=100,
     show_default=True,
     help="Calibration samples of quantized supernets (none is registered yet).",
@@ -194,8 +215,14 @@ def _command_line(ctx: click.Context, results_path: Path, **changes: Any) -> str
     help="A bound such as 'latency<=20' or 'accuracy_top1>=75'; repeatable.",
 )
 @_option(
+    "max_failures",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Failed measurements after which the run stops. [default: a fifth of num_evals, at least 5]",
+)
+@_option(
     "inner_evals",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="LINAS predictor evaluations per loop. [default: the supernet's, 20,000 for OFA]",
 )
@@ -308,7 +335,8 @@ def _prepare(ctx: click.Context, opts: dict[str, Any]):
 
 
 def _run(ctx: click.Context, opts: dict[str, Any], evaluator: Any, path: Path) -> None:
-    from .cli_progress import ProgressLine
+    from .cli_progress import GracefulStop, ProgressLine
+    from .evaluation import SearchFailed
     from .nas import search as run_search
 
     space = getattr(evaluator, "space", None)
@@ -321,31 +349,47 @@ def _run(ctx: click.Context, opts: dict[str, Any], evaluator: Any, path: Path) -
     )
     click.echo(f"results: {path}" + (" (resuming)" if opts["resume"] else ""))
     progress = ProgressLine(sys.stderr)
+    stop = GracefulStop(sys.stderr)
+
+    def report(event: Any) -> None:
+        progress(event)
+        stop.check()
+
     start = time.perf_counter()
     try:
-        res = run_search(
-            evaluator,
-            space,
-            optimization_metrics=opts["optimization_metrics"],
-            measurements=opts["measurements"],
-            search_tactic=opts["search_tactic"],
-            search_algo=opts["search_algo"],
-            num_evals=opts["num_evals"],
-            population=opts["population"],
-            seed=opts["seed"],
-            results_path=path,
-            inner_evals=opts["inner_evals"],
-            predictor=opts["predictor"],
-            resume=opts["resume"],
-            warm_start=list(opts["warm_start"]),
-            constraints=list(opts["constraints"]),
-            progress=progress,
-        )
+        with stop:
+            res = run_search(
+                evaluator,
+                space,
+                optimization_metrics=opts["optimization_metrics"],
+                measurements=opts["measurements"],
+                search_tactic=opts["search_tactic"],
+                search_algo=opts["search_algo"],
+                num_evals=opts["num_evals"],
+                population=opts["population"],
+                seed=opts["seed"],
+                results_path=path,
+                inner_evals=opts["inner_evals"],
+                predictor=opts["predictor"],
+                resume=opts["resume"],
+                warm_start=list(opts["warm_start"]),
+                constraints=list(opts["constraints"]),
+                progress=report,
+                max_failures=opts["max_failures"],
+            )
     except KeyboardInterrupt:
         progress.close()
         click.echo(f"\ninterrupted: every sub-network measured so far is in {path}; resume with:", err=True)
         click.echo("  " + _command_line(ctx, path, resume=True), err=True)
         ctx.exit(130)
+    except SearchFailed as err:
+        progress.close()
+        click.echo(
+            f"\nError: {err}\nEverything measured is in {path}; after fixing the cause, resume with:",
+            err=True,
+        )
+        click.echo("  " + _command_line(ctx, path, resume=True), err=True)
+        ctx.exit(1)
     except ValueError as err:
         progress.close()
         raise click.UsageError(str(err)) from err

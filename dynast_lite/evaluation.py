@@ -3,16 +3,23 @@ and the replay of measurements already on disk when a run resumes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from .operators.duplicates import row_keys
-from .results import Record, ResultsLog
+from .results import FailureLog, Record, ResultsLog
 from .space import SearchSpace
 
-__all__ = ["Evaluator", "Measurer", "check_evaluator"]
+__all__ = ["Evaluator", "Measurer", "SearchFailed", "check_evaluator"]
+
+log = logging.getLogger("dynast_lite.nas")
+
+
+class SearchFailed(RuntimeError):
+    """Too many candidates failed to be measured: the run stops (everything measured is kept)."""
 
 
 @runtime_checkable
@@ -70,6 +77,8 @@ class Measurer:
             its call returns, so a crash loses at most one batch.
         on_record: called as ``on_record(record, replayed, records_so_far)`` after each
             candidate is measured or replayed (progress reporting).
+        failures: where failed measurements are logged with their errors (None: nowhere).
+        max_failures: failures after which the run stops (None: never).
     """
 
     def __init__(
@@ -81,6 +90,8 @@ class Measurer:
         replay: Mapping[str, Record] | None = None,
         batch: int = 1,
         on_record: Callable[[Record, bool, Sequence[Record]], None] | None = None,
+        failures: FailureLog | None = None,
+        max_failures: int | None = None,
     ):
         self.evaluator = evaluator
         self.space = space
@@ -89,6 +100,9 @@ class Measurer:
         self.replay = dict(replay or {})
         self.batch = max(1, int(batch))
         self.on_record = on_record
+        self.failures = failures
+        self.max_failures = max_failures
+        self.n_failed = 0
         self.records: list[Record] = []
         self.X = np.zeros((0, space.n_var))
         self._known: dict[bytes, Record] = {}
@@ -102,7 +116,11 @@ class Measurer:
 
         Rows are taken in the space's canonical form, so rows that differ only in inactive genes
         are one network: each network is measured once per run (counting once against the
-        budget), and a row whose network was measured before gets that record.
+        budget), and a row whose network was measured before gets that record. A candidate
+        whose measurement raises or gives NaN is a failure: its row is written with the values
+        that were measured (none, for an exception), the error goes to the failures log, and it
+        counts as dominated; more than ``max_failures`` failures stop the run
+        (:class:`SearchFailed`).
         """
         X = self.space.canonical(X)
         keys = row_keys(X, np.int16)
@@ -113,39 +131,83 @@ class Measurer:
                 pending.add(key)
                 fresh.append(i)
         configs = self.space.decode(X[fresh]) if fresh else []
-        for s in range(0, len(configs), self.batch):
-            rows = fresh[s : s + self.batch]
-            chunk = configs[s : s + self.batch]
-            todo = [c for c in chunk if config_key(c) not in self.replay]
-            values = iter(self._call(todo)) if todo else iter(())
-            self.X = np.concatenate([self.X, X[rows]])
-            for i, c in zip(rows, chunk, strict=True):
-                known = self.replay.pop(config_key(c), None)
-                record = known if known is not None else Record(c, next(values))
-                if known is None and self.log is not None:
+        self.X = np.concatenate([self.X, X[fresh]])
+        todo = [c for c in configs if config_key(c) not in self.replay]
+        stream = self._stream(todo)
+        for i, c in zip(fresh, configs, strict=True):
+            known = self.replay.pop(config_key(c), None)
+            if known is not None:
+                record, error = known, None
+            else:
+                values, error = next(stream)
+                record = Record(c, values)
+                if self.log is not None:
                     self.log.append(record)
-                self.records.append(record)
-                self._known[keys[i]] = record
-                if self.on_record is not None:
-                    self.on_record(record, known is not None, self.records)
+            self.records.append(record)
+            self._known[keys[i]] = record
+            self._count_failure(record, error)
+            if self.on_record is not None:
+                self.on_record(record, known is not None, self.records)
         return [self._known[k] for k in keys]
 
-    def _call(self, configs: list[dict]) -> list[dict[str, float]]:
-        rows = self.evaluator.measure([dict(c) for c in configs], list(self.measurements))
-        if not isinstance(rows, Sequence) or len(rows) != len(configs):
-            raise ValueError(
-                f"the evaluator returned {len(rows) if isinstance(rows, Sequence) else type(rows).__name__} "
-                f"results for {len(configs)} configs"
+    def _count_failure(self, record: Record, error: str | None) -> None:
+        if error is None and all(m in record.values for m in self.measurements):
+            return
+        self.n_failed += 1
+        if error is not None:
+            log.warning("sub-network %d failed: %s", len(self.records), error)
+            if self.failures is not None:
+                self.failures.append(record.config, error)
+        if self.max_failures is not None and self.n_failed > self.max_failures:
+            raise SearchFailed(
+                f"{self.n_failed} of {len(self.records)} measured sub-networks failed, more than "
+                f"max_failures={self.max_failures}; the last error: {error or 'missing values'}"
+                + (f" (every error is in {self.failures.path})" if self.failures is not None else "")
             )
-        clean = []
-        for row in rows:
-            missing = [m for m in self.measurements if m not in row]
-            if missing:
-                raise ValueError(f"the evaluator's result {row!r} lacks {missing}")
-            clean.append(
-                {m: float(row[m]) if row[m] is not None else float("nan") for m in self.measurements}
-            )
-        return clean
+
+    def _stream(self, configs: list[dict]) -> Iterator[tuple[dict[str, float], str | None]]:
+        """``(values, error)`` of each config, in order, as they are measured: through the
+        evaluator's ``measure_stream`` where it has one (a distributed group), else through
+        ``measure`` in chunks of ``batch``; a chunk that fails is measured again one by one so
+        that the failure is pinned on its config."""
+        metrics = list(self.measurements)
+        stream = getattr(self.evaluator, "measure_stream", None)
+        if callable(stream):
+            for row, error in stream([dict(c) for c in configs], metrics):
+                yield (({}, error) if error is not None else self._clean(row))
+            return
+        for s in range(0, len(configs), self.batch):
+            yield from self._call(configs[s : s + self.batch])
+
+    def _call(self, configs: list[dict]) -> list[tuple[dict[str, float], str | None]]:
+        try:
+            rows = self.evaluator.measure([dict(c) for c in configs], list(self.measurements))
+            if not isinstance(rows, Sequence) or len(rows) != len(configs):
+                got = len(rows) if isinstance(rows, Sequence) else type(rows).__name__
+                raise ValueError(f"the evaluator returned {got} results for {len(configs)} configs")
+            return [self._clean(row) for row in rows]
+        except Exception as err:  # a failed measurement must not end the run
+            if len(configs) > 1:
+                return [one for c in configs for one in self._call([c])]
+            return [({}, f"{type(err).__name__}: {err}")]
+
+    def _clean(self, row: Mapping[str, Any]) -> tuple[dict[str, float], str | None]:
+        """The measured values as floats (NaN and None left out) and what is wrong with them."""
+        if not isinstance(row, Mapping):
+            return {}, f"the evaluator gave {type(row).__name__}, not a dict of metric values"
+        values, problems = {}, []
+        for m in self.measurements:
+            v = row.get(m)
+            try:
+                v = None if v is None else float(v)
+            except (TypeError, ValueError):
+                problems.append(f"{m} = {v!r} is not a number")
+                continue
+            if v is None or np.isnan(v):
+                problems.append(f"{m} is {'missing' if v is None else 'NaN'}")
+            else:
+                values[m] = v
+        return values, ("; ".join(problems) or None)
 
     def cheap(self, X: np.ndarray, metrics: Sequence[str]) -> dict[str, np.ndarray]:
         """Values of exact, cheap metrics for rows not necessarily measured (LINAS inner loop):

@@ -18,7 +18,7 @@ from .indicators import pareto_front
 from .metrics import get_metric, objectives
 from .predictors.auto import PREDICTORS
 from .problem import Problem
-from .results import Record
+from .results import FailureLog, Record, failures_path
 from .run_state import load_warm, open_results
 from .space import SearchSpace
 
@@ -29,6 +29,11 @@ log = logging.getLogger("dynast_lite.nas")
 #: LINAS inner-loop budget when neither the caller nor the evaluator sets one (DyNAS-T's for
 #: OFA MobileNetV3, ProxylessNAS and BERT; it uses 10,000 for Transformer-LT, 5,000 for ResNet50)
 DEFAULT_INNER_EVALS = 20_000
+
+
+def default_max_failures(num_evals: int) -> int:
+    """Failures tolerated before a run stops: a fifth of the budget, at least 5."""
+    return max(5, num_evals // 5)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,11 @@ class SearchSettings:
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{key} must be a positive int, got {value!r}")
+        if self.num_evals < self.population:
+            raise ValueError(
+                f"num_evals ({self.num_evals}) must be at least the population ({self.population}): "
+                "the first generation alone needs a population of validations"
+            )
         parsed = parse_constraints(self.constraints)
         object.__setattr__(self, "constraints", tuple(str(c) for c in parsed))
         unmeasured = [str(c) for c in parsed if c.metric not in self.measurements]
@@ -213,6 +223,7 @@ def search(
     warm_start: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
     constraints: Sequence[str | Constraint] = (),
     progress: Callable[[SearchProgress], None] | None = None,
+    max_failures: int | None = None,
 ) -> SearchResult:
     """Find the sub-networks of ``space`` best for ``optimization_metrics`` with
     ``num_evals`` real measurements.
@@ -247,7 +258,12 @@ def search(
         constraints: bounds on measured metrics, e.g. ``["latency<=20"]`` (text or
             :class:`~dynast_lite.constraints.Constraint`): the search prefers feasible
             candidates, and only feasible ones are on the reported front.
-        progress: called with a :class:`SearchProgress` after each measured candidate.
+        progress: called with a :class:`SearchProgress` after each measured candidate (an
+            exception it raises, e.g. KeyboardInterrupt, stops the run right there: everything
+            measured is already written).
+        max_failures: failed measurements (an exception or a NaN) after which the run stops
+            with :class:`~dynast_lite.evaluation.SearchFailed`; default a fifth of
+            ``num_evals``, at least 5. Each failure is logged in ``<results>.failures.jsonl``.
 
     Returns:
         A :class:`SearchResult`.
@@ -288,6 +304,8 @@ def search(
         opened.replay,
         measure_batch,
         on_record=_progress_hook(progress, settings),
+        failures=None if results_path is None else FailureLog(failures_path(results_path)),
+        max_failures=default_max_failures(num_evals) if max_failures is None else max_failures,
     )
     problem = Problem(
         space.n_var,

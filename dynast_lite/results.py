@@ -21,7 +21,16 @@ from typing import Any
 
 from .metrics import METRICS, get_metric
 
-__all__ = ["Record", "ResultsLog", "meta_path", "read_configs", "read_meta", "read_results"]
+__all__ = [
+    "FailureLog",
+    "Record",
+    "ResultsLog",
+    "failures_path",
+    "meta_path",
+    "read_configs",
+    "read_meta",
+    "read_results",
+]
 
 _BASE_COLUMNS = ["Sub-network", "Date", "Model Parameters", "Latency (ms)", "MACs"]
 _ACCURACY = ("accuracy_top1", "bleu", "accuracy_sst2")
@@ -40,6 +49,26 @@ class Record:
 
 def meta_path(results_path: str | os.PathLike) -> Path:
     return Path(f"{os.fspath(results_path)}.meta.json")
+
+
+def failures_path(results_path: str | os.PathLike) -> Path:
+    return Path(f"{os.fspath(results_path)}.failures.jsonl")
+
+
+class FailureLog:
+    """Append-only JSON lines of the candidates whose measurement failed: when, the config, the
+    error (``Type: message``). Beside the results file, which holds their rows too (without the
+    values that could not be measured)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    def append(self, config: Mapping[str, Any], error: str) -> None:
+        line = json.dumps({"date": str(_dt.datetime.now()), "config": config, "error": error}, default=repr)
+        with open(self.path, "a") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
 
 
 def header_for(measurements: Sequence[str]) -> list[str]:

@@ -55,6 +55,7 @@ DYNAST_FLAGS = [
     ("random_weights", None, "random_weights", True),
     ("cache_dir", "/tmp/c", "cache_dir", "/tmp/c"),
     ("no_plots", None, "no_plots", True),
+    ("max_failures", "7", "max_failures", 7),
 ]
 
 
@@ -187,8 +188,9 @@ def test_ctrl_c_keeps_every_row_and_prints_the_command_that_resumes(tmp_path, mo
     out = tmp_path / "r.csv"
     res = invoke(*FAST, "--results_path", out, "--no_plots")
     assert res.exit_code == 130
+    assert "stopping once the sub-network being measured is written" in res.output
     assert "interrupted: every sub-network measured so far is in" in res.output
-    assert len(read_results(out)) == 12
+    assert len(read_results(out)) == 13  # the one in flight was finished and written
     monkeypatch.setattr(toy_supernet, "INTERRUPT_AFTER", [])
     command = shlex.split(res.output.strip().splitlines()[-1])
     again = CliRunner().invoke(main, command[1:])
@@ -248,13 +250,19 @@ BAD = [
     (["--search_algo", "ga"], "'ga' takes 1 objective(s) but 2"),
     (["--search_algo", "nsga9"], "'nsga9' is not one of"),
     (["--search_tactic", "bayes"], "'bayes' is not one of"),
-    (["--num_evals", "0"], "num_evals must be a positive int"),
-    (["--population", "-5"], "population must be a positive int"),
+    (["--num_evals", "0"], "Invalid value for '--num_evals' / '--num-evals': 0 is not in the range x>=1"),
+    (["--population", "-5"], "Invalid value for '--population': -5 is not in the range x>=1"),
+    (["--batch_size", "0"], "Invalid value for '--batch_size' / '--batch-size': 0 is not in the range x>=1"),
+    (["--test_fraction", "0"], "Invalid value for '--test_fraction' / '--test-fraction': 0.0 is not in the range 0.0<x<=1.0"),
+    (["--inner_evals", "0"], "0 is not in the range x>=1"),
+    (["--dist_timeout", "0"], "0 is not in the range x>=1"),
+    (["--population", "40"], "num_evals (30) must be at least the population (40)"),
     (["--num_evals", "ten"], "'ten' is not a valid integer"),
     (["--constraint", "latency<20"], "cannot parse constraint 'latency<20'"),
     (["--constraint", "bleu>=20"], "bound metrics that are not measured"),
     (["--predictor", "svr"], "'svr' is not one of"),
     (["--distributed"], "--distributed is not available yet"),
+    (["--max_failures", "-1"], "-1 is not in the range x>=0"),
     (
         ["--optimization_metrics", "accuracy_top1", "macs", "--measurements", "macs"],
         "must also be in measurements",

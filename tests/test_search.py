@@ -257,7 +257,7 @@ class FlakyEvaluator(ToyEvaluator):
 
 def test_linas_survives_failed_measurements_without_repeating_any(space):
     ev = FlakyEvaluator(space)
-    res = run(space, ev, population=3, num_evals=40)
+    res = run(space, ev, population=3, num_evals=40, max_failures=40)
     assert len(ev.real) == len(set(ev.real)) == 40
     assert all(np.isfinite(r.values["accuracy_top1"]) for r in res.pareto)
 
