@@ -287,6 +287,9 @@ def search(
         tuple(str(c) for c in constraints),
     )
     check_evaluator(evaluator, measurements)
+    prepare = getattr(evaluator, "prepare", None)
+    if callable(prepare):  # weights, tables, data: their errors come before anything is written
+        prepare(list(measurements))
     warm_paths = [warm_start] if isinstance(warm_start, (str, os.PathLike)) else list(warm_start or [])
     warm_X, warm_records = load_warm(warm_paths, space)
     meta = {
@@ -295,7 +298,7 @@ def search(
         "fixed": space.fixed,
         "warm_start": [os.fspath(p) for p in warm_paths],
     }
-    opened = open_results(results_path, meta, measurements, resume)
+    opened = open_results(results_path, meta, measurements, resume, space)
     measurer = Measurer(
         evaluator,
         space,

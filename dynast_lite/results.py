@@ -140,6 +140,20 @@ def read_results(path: str | os.PathLike) -> list[Record]:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"results file {path} does not exist")
+    try:
+        return _read_rows(path)
+    except csv.Error as err:
+        raise ValueError(f"{path} is not a readable CSV file: {err}") from None
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path} is not a text file: {err}") from None
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _read_rows(path: Path) -> list[Record]:
     records = []
     with open(path, newline="") as fh:
         reader = csv.reader(fh)
@@ -157,12 +171,14 @@ def read_results(path: str | os.PathLike) -> list[Record]:
                 raise ValueError(f"{path}:{line}: expected {len(header)} fields, got {len(row)}")
             try:
                 config = ast.literal_eval(row[0])
-            except (ValueError, SyntaxError) as err:
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as err:
                 raise ValueError(
-                    f"{path}:{line}: the sub-network is not a Python literal: {row[0]!r}"
+                    f"{path}:{line}: the sub-network is not a Python literal: {_clip(row[0])}"
                 ) from err
-            if not isinstance(config, dict):
-                raise ValueError(f"{path}:{line}: the sub-network must be a dict, got {row[0]!r}")
+            if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
+                raise ValueError(
+                    f"{path}:{line}: the sub-network must be a dict of named parameters, got {_clip(row[0])}"
+                )
             values: dict[str, float] = {}
             for col, cell in zip(header[1:], row[1:], strict=True):
                 if col == "Date" or col in unknown or cell.strip() == "":
@@ -170,9 +186,9 @@ def read_results(path: str | os.PathLike) -> list[Record]:
                 try:
                     v = float(cell)
                 except ValueError as err:
-                    raise ValueError(f"{path}:{line}: {col} = {cell!r} is not a number") from err
+                    raise ValueError(f"{path}:{line}: {col} = {_clip(cell)} is not a number") from err
                 name = _BY_COLUMN[col]
-                if name == "latency" and v == 0.0:
+                if v != v or (name == "latency" and v == 0.0):  # NaN, or DyNAS-T's unmeasured latency
                     continue
                 values[name] = v
             records.append(Record(config, values, row[1] if len(row) > 1 else ""))

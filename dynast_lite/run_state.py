@@ -81,6 +81,7 @@ def open_results(
     meta: Mapping[str, Any],
     measurements: Sequence[str],
     resume: bool,
+    space: SearchSpace,
 ) -> OpenedRun:
     """Open the results file of a new or resumed run and write its settings sidecar.
 
@@ -88,6 +89,7 @@ def open_results(
         results_path: the CSV file, or None to write nothing.
         meta: the run's settings as saved in ``<results>.meta.json``.
         measurements: the metrics (its columns).
+        space: the search space; a resumed run's rows must be configs of it.
         resume: continue the run already in ``results_path``. Its settings must equal ``meta``
             except for the budget ``num_evals``, which may grow (to extend a finished run) or
             shrink down to the rows already measured. Where nothing was measured yet (no file,
@@ -107,6 +109,7 @@ def open_results(
         fresh_resume = True
         log.warning("nothing was measured in %s yet: starting the run afresh", results_path)
     elif resume:
+        _drop_partial_tail(results_path)
         if not meta_path(results_path).is_file():
             raise ValueError(
                 f"cannot resume {results_path}: it has no settings file {meta_path(results_path)} "
@@ -118,7 +121,7 @@ def open_results(
             raise ValueError(
                 f"cannot resume {results_path}: these settings differ from the saved run's: {diff}"
             )
-        replay = {config_key(r.config): r for r in read_results(results_path)}
+        replay = _replay(results_path, space)
         budget = meta["settings"]["num_evals"]
         if len(replay) > budget:
             raise ValueError(
@@ -130,13 +133,45 @@ def open_results(
             f"{results_path} already exists; pass resume=True (--resume) to continue that run, "
             "or choose another results path (--results_path); nothing is overwritten"
         )
-    if not replay and os.path.exists(results_path):
-        # a header without rows (a run that failed before measuring anything) holds nothing to
-        # keep; it may have other columns, so it is started anew
-        os.remove(results_path)
-    writer = ResultsLog(results_path, measurements)
-    write_meta(results_path, meta)
+    try:
+        if not replay and os.path.exists(results_path):
+            # a header without rows (a run that failed before measuring anything) holds nothing
+            # to keep; it may have other columns, so it is started anew
+            os.remove(results_path)
+        writer = ResultsLog(results_path, measurements)
+        write_meta(results_path, meta)
+    except OSError as err:
+        raise ValueError(f"cannot write the results file {results_path}: {err.strerror or err}") from None
     return OpenedRun(writer, replay, fresh_resume)
+
+
+def _drop_partial_tail(path: str | os.PathLike) -> None:
+    """Cut an incomplete last row (a write cut off by a crash: no final newline), which holds
+    no complete measurement, so that the resumed run appends after the last complete row."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not data or data.endswith(b"\n"):
+        return
+    keep = data.rfind(b"\n") + 1
+    log.warning(
+        "%s ends in an incomplete row (%d bytes): it is dropped and measured again", path, len(data) - keep
+    )
+    with open(path, "r+b") as fh:
+        fh.truncate(keep)
+
+
+def _replay(path: str | os.PathLike, space: SearchSpace) -> dict[str, Record]:
+    """The rows of a run being resumed, keyed by config; each must be a config of ``space``."""
+    replay = {}
+    for line, r in enumerate(read_results(path), start=2):
+        try:
+            space.encode([{k: v for k, v in r.config.items()}])
+        except ValueError as err:
+            raise ValueError(
+                f"cannot resume {path}: row {line} is not a config of this search space: {err}"
+            ) from None
+        replay[config_key(r.config)] = r
+    return replay
 
 
 def _with_defaults(saved: Any) -> Any:

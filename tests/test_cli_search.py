@@ -253,7 +253,10 @@ BAD = [
     (["--num_evals", "0"], "Invalid value for '--num_evals' / '--num-evals': 0 is not in the range x>=1"),
     (["--population", "-5"], "Invalid value for '--population': -5 is not in the range x>=1"),
     (["--batch_size", "0"], "Invalid value for '--batch_size' / '--batch-size': 0 is not in the range x>=1"),
-    (["--test_fraction", "0"], "Invalid value for '--test_fraction' / '--test-fraction': 0.0 is not in the range 0.0<x<=1.0"),
+    (
+        ["--test_fraction", "0"],
+        "Invalid value for '--test_fraction' / '--test-fraction': 0.0 is not in the range 0.0<x<=1.0",
+    ),
     (["--inner_evals", "0"], "0 is not in the range x>=1"),
     (["--dist_timeout", "0"], "0 is not in the range x>=1"),
     (["--population", "40"], "num_evals (30) must be at least the population (40)"),

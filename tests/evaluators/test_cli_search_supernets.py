@@ -139,7 +139,7 @@ def test_the_embedded_default_as_a_new_user_runs_it(tmp_path):
     # a second run starts from the cache and never touches the first file
     before = results.read_bytes()
     again = subprocess.run(
-        [sys.executable, "-m", "dynast_lite.cli", "search", "--num_evals", "10", "--no_plots"],
+        [sys.executable, "-m", "dynast_lite.cli", "search", "--num_evals", "20", "--no_plots"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -148,4 +148,4 @@ def test_the_embedded_default_as_a_new_user_runs_it(tmp_path):
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert "training" not in again.stderr and results.read_bytes() == before
-    assert len(read_results(tmp_path / "elastic_cnn_digits_linas_nsga2_2.csv")) == 10
+    assert len(read_results(tmp_path / "elastic_cnn_digits_linas_nsga2_2.csv")) == 20

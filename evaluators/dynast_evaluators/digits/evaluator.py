@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..devices import check_device
 from ..measure import LatencyReport, evaluate_accuracy, measure_latency, recalibrate_bn
 from ..registry import SupernetSpec
 from ..storage import default_cache_dir, load_state, read_state_dict
@@ -80,10 +81,7 @@ class DigitsSettings:
             )
         if self.checkpoint is not None and not Path(self.checkpoint).is_file():
             raise ValueError(f"checkpoint {self.checkpoint} does not exist")
-        try:
-            torch.device(self.device)
-        except RuntimeError as err:
-            raise ValueError(f"unknown device {self.device!r}: {err}") from None
+        check_device(self.device)
         if not 0.0 < self.test_fraction <= 1.0:
             raise ValueError(f"test_fraction must be in (0, 1], got {self.test_fraction}")
         for name in ("batch_size", "bn_images", "bn_batch_size", "latency_batch_size", "latency_repeats"):
@@ -186,6 +184,12 @@ class DigitsEvaluator:
                     torch.manual_seed(s.seed)
                     self._net = ElasticCNN().eval()
         return self._net
+
+    def prepare(self, metrics: Sequence[str]) -> None:
+        """Train or load the supernet now when ``metrics`` need it (accuracy, latency), so that
+        a search's progress starts with the first validation."""
+        if any(m.startswith("accuracy") or m == "latency" for m in metrics):
+            self.supernet  # noqa: B018 - trains or loads the weights
 
     def encode(self, configs: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """Index rows of ``configs``; one clear error for a config outside the space."""

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from ..data import ImageFolderData
+from ..devices import check_device
 from ..measure import LatencyReport, evaluate_accuracy, measure_latency, recalibrate_bn
 from ..registry import SupernetSpec
 from .networks import FAMILIES, build_supernet, default_cache_dir, load_weights
@@ -62,10 +63,7 @@ class OFASettings:
     def __post_init__(self) -> None:
         if self.checkpoint is not None and not Path(self.checkpoint).is_file():
             raise ValueError(f"checkpoint {self.checkpoint} does not exist")
-        try:
-            torch.device(self.device)
-        except RuntimeError as err:
-            raise ValueError(f"unknown device {self.device!r}: {err}") from None
+        check_device(self.device)
         for name in ("latency_batch_size", "latency_repeats"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -142,6 +140,15 @@ class OFAEvaluator:
 
             self._tables[resolution] = load_table(self.spec, make_net, resolution, self.cache_dir)
         return self._tables[resolution]
+
+    def prepare(self, metrics: Sequence[str]) -> None:
+        """Load what measuring ``metrics`` needs (weights, cost tables) now, so that a bad
+        checkpoint or a failed download is one error before a search writes anything."""
+        self._check([], metrics)
+        if any(m in ("macs", "params") for m in metrics):
+            self.table(224)
+        if any(m.startswith("accuracy") or m == "latency" for m in metrics):
+            self.supernet  # noqa: B018 - loads the weights
 
     # -- measuring --------------------------------------------------------------------------
 
