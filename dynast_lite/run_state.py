@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,12 +54,12 @@ def load_warm(paths: Sequence[str | os.PathLike], space: SearchSpace) -> tuple[n
     """
     X, records, seen = [], [], set()
     for path in paths:
-        for r in read_results(path):
+        for line, r in enumerate(read_results(path), start=2):
             config = {k: v for k, v in r.config.items() if k in space.names or k in space.fixed}
             try:
                 row = space.canonical(space.encode([config]))
             except ValueError as err:
-                raise ValueError(f"warm-start file {path}: {err}") from None
+                raise ValueError(f"warm-start file {path}, row {line}: {_unprefixed(err)}") from None
             key = row_keys(row, np.int16)[0]
             if key in seen:  # the same network (configs may differ in inactive genes)
                 continue
@@ -160,15 +161,20 @@ def _drop_partial_tail(path: str | os.PathLike) -> None:
         fh.truncate(keep)
 
 
+def _unprefixed(err: ValueError) -> str:
+    """An error of ``SearchSpace.encode`` on one config, without its "config 0" prefix."""
+    return re.sub(r"^config 0:? ", "", str(err))
+
+
 def _replay(path: str | os.PathLike, space: SearchSpace) -> dict[str, Record]:
     """The rows of a run being resumed, keyed by config; each must be a config of ``space``."""
     replay = {}
     for line, r in enumerate(read_results(path), start=2):
         try:
-            space.encode([{k: v for k, v in r.config.items()}])
+            space.encode([r.config])
         except ValueError as err:
             raise ValueError(
-                f"cannot resume {path}: row {line} is not a config of this search space: {err}"
+                f"cannot resume {path}: row {line} is not a config of this search space: {_unprefixed(err)}"
             ) from None
         replay[config_key(r.config)] = r
     return replay

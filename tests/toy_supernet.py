@@ -75,12 +75,40 @@ class InterruptingEvaluator(ToyEvaluator):
         return super().measure(configs, metrics)
 
 
+class KillingEvaluator(ToyEvaluator):
+    """Dies by SIGKILL at a chosen point, as a machine that loses power: ``measure:N`` when asked
+    for the (N+1)-th accuracy, ``cheap:N`` at the (N+1)-th cheap call (inside LINAS's inner
+    search)."""
+
+    def __init__(self, space, point: str):
+        super().__init__(space)
+        self.where, _, n = point.partition(":")
+        self.n = int(n)
+        self.cheap_calls = 0
+
+    def measure(self, configs, metrics):
+        if configs:
+            if "accuracy_top1" in metrics and self.where == "measure" and len(self.real) == self.n:
+                os.kill(os.getpid(), signal.SIGKILL)
+            if "accuracy_top1" not in metrics:
+                if self.where == "cheap" and self.cheap_calls == self.n:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                self.cheap_calls += 1
+        return super().measure(configs, metrics)
+
+
 def factory(**options):
-    """The toy evaluator, with ``space`` as the CLI expects; records the options it got."""
+    """The toy evaluator, with ``space`` as the CLI expects; records the options it got.
+    ``$TOY_KILL_AT`` makes it die at that point (see :class:`KillingEvaluator`)."""
     LAST_OPTIONS.clear()
     LAST_OPTIONS.update(options)
     space = dl.SearchSpace(SPACE)
-    ev = InterruptingEvaluator(space, INTERRUPT_AFTER[0]) if INTERRUPT_AFTER else ToyEvaluator(space)
+    if os.environ.get("TOY_KILL_AT"):
+        ev = KillingEvaluator(space, os.environ["TOY_KILL_AT"])
+    elif INTERRUPT_AFTER:
+        ev = InterruptingEvaluator(space, INTERRUPT_AFTER[0])
+    else:
+        ev = ToyEvaluator(space)
     ev.space = space
     return ev
 

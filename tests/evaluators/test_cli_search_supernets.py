@@ -149,3 +149,90 @@ def test_the_embedded_default_as_a_new_user_runs_it(tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     assert "training" not in again.stderr and results.read_bytes() == before
     assert len(read_results(tmp_path / "elastic_cnn_digits_linas_nsga2_2.csv")) == 20
+
+
+def _write_results(path, configs, metrics=("macs",)):
+    from dynast_lite.results import Record, ResultsLog
+
+    log = ResultsLog(path, list(metrics))
+    for c in configs:
+        log.append(Record(c, {m: 1.0 for m in metrics}))
+    return path
+
+
+DIGITS = ["--supernet", "elastic_cnn_digits", "--num_evals", "4", "--population", "2", "--inner_evals", "200"]
+DIGITS += ["--random_weights"]
+OFA = ["--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--num_evals", "4", "--population", "2"]
+W10_CONFIG = {"wid": None, "ks": [3] * 20, "e": [3] * 20, "d": [2] * 5, "r": [224]}
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory, cache_dir):
+    """A finished run on the digits supernet, with a row appended that no run wrote."""
+    folder = tmp_path_factory.mktemp("digits-run")
+    args = ["search", *DIGITS, "--results_path", folder / "run.csv", "--no_plots", "--cache_dir", cache_dir]
+    run = CliRunner().invoke(main, [str(a) for a in args])
+    assert run.exit_code == 0, run.output
+    with open(folder / "run.csv", "a") as fh:
+        fh.write("\"{'ks': [3, 9]}\",x,,,,\n")  # outside the space
+    return folder
+
+
+@pytest.fixture
+def bad_inputs(tmp_path, cache_dir, image_folder, digits_run):
+    """Files for the table of bad inputs (fresh copies for each test)."""
+    import shutil
+
+    from dynast_evaluators.digits.network import ElasticCNN
+
+    for name in ("run.csv", "run.csv.meta.json"):
+        shutil.copy(digits_run / name, tmp_path / name)
+
+    (tmp_path / "empty").mkdir()
+    torch.save({"x": torch.zeros(2)}, tmp_path / "other.pth")
+    (tmp_path / "not_weights.pth").write_text("hello")
+    (tmp_path / "corrupt.csv").write_text("Sub-network,Date,MACs\n\"{'ks': [3\",x,1\n")
+    _write_results(tmp_path / "foreign.csv", [W10_CONFIG])
+    _write_results(tmp_path / "mine.csv", [ElasticCNN.largest()])
+    (tmp_path / "a_file").write_text("x")
+    return {"tmp": tmp_path, "cache": cache_dir, "images": image_folder}
+
+
+IMAGES, CKPT = ["--dataset_path", "{images}"], "--supernet_ckpt_path"
+SUPERNET_BAD = [
+    (OFA + ["--dataset_path", "{tmp}/nowhere"], "dataset folder {tmp}/nowhere does not exist"),
+    (OFA + ["--dataset_path", "{tmp}/empty"], "has no train/ folder"),
+    (OFA + IMAGES + [CKPT, "{tmp}/other.pth"], "does not hold weights of"),
+    (OFA + IMAGES + [CKPT, "{tmp}/not_weights.pth"], "not a readable PyTorch checkpoint"),
+    (OFA + IMAGES + [CKPT, "{tmp}/missing.pth"], "missing.pth does not exist"),
+    (OFA + ["--random_weights", "--measurements", "accuracy_top1", "macs"], "need an ImageNet-style dataset"),
+    (DIGITS + ["-d", "cuda:7"], "device 'cuda:7' is not available"),
+    (DIGITS + ["-d", "tpu"], "unknown device 'tpu'"),
+    (DIGITS + IMAGES, "it takes no dataset path"),
+    (
+        DIGITS + ["--warm_start", "{tmp}/corrupt.csv"],
+        "corrupt.csv:2: the sub-network is not a Python literal",
+    ),
+    (DIGITS + ["--warm_start", "{tmp}/foreign.csv"], "foreign.csv, row 2: 'ks' needs 9 values, got 20"),
+    (DIGITS + ["--results_path", "{tmp}/foreign.csv", "--resume"], "has no settings file"),
+    (DIGITS + ["--results_path", "{tmp}/run.csv", "--resume"], "row 6 is not a config of this search space"),
+    (DIGITS + ["--results_path", "{tmp}/run.csv", "--resume", "--seed", "1"], "settings differ"),
+    (DIGITS + ["--results_path", "{tmp}/a_file/r.csv"], "cannot write the results file {tmp}/a_file/r.csv"),
+    (DIGITS + ["--results_path", "{tmp}/mine.csv"], "already exists and is never overwritten"),
+    (DIGITS + ["--measurements", "accuracy_top1", "macs", "bleu"], "cannot measure ['bleu']"),
+    (DIGITS + ["--optimization_metrics", "accuracy_top1", "macs", "params"], "'nsga2' takes 2"),
+]
+
+
+@pytest.mark.parametrize("args, message", SUPERNET_BAD, ids=[f"bad{i}" for i in range(len(SUPERNET_BAD))])
+def test_bad_input_on_real_supernets_is_one_clear_error(bad_inputs, monkeypatch, args, message):
+    tmp = bad_inputs["tmp"]
+    monkeypatch.chdir(tmp)
+    files = {p: p.read_bytes() for p in tmp.rglob("*") if p.is_file()}
+    fill = {"tmp": str(tmp), "images": str(bad_inputs["images"])}
+    argv = [a.format(**fill) for a in args] + ["--cache_dir", str(bad_inputs["cache"])]
+    res = CliRunner().invoke(main, ["search", *argv])
+    assert res.exit_code == 2, res.output
+    assert message.format(**fill) in res.output
+    assert "Traceback" not in res.output and len(res.output.strip().splitlines()[-1]) < 400
+    assert {p: p.read_bytes() for p in tmp.rglob("*") if p.is_file()} == files  # nothing written or changed
