@@ -119,7 +119,8 @@ class ProgressLine:
 
 class GracefulStop:
     """Ctrl-C during a search: the first one asks the run to stop once the sub-network being
-    measured is written; a second one stops at once. Used as a context manager around the run
+    measured is written; a second one, or SIGTERM (a launcher or scheduler ending the job), stops
+    at once. Used as a context manager around the run
     (in the main thread); :meth:`check` raises KeyboardInterrupt when a stop was asked for."""
 
     def __init__(self, stream: TextIO):
@@ -145,12 +146,21 @@ class GracefulStop:
         import threading
 
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handler)
+            self._previous = (
+                signal.signal(signal.SIGINT, self._handler),
+                signal.signal(signal.SIGTERM, self._terminate),
+            )
         return self
+
+    @staticmethod
+    def _terminate(signum, frame) -> None:
+        # a launcher or scheduler ending the job (another rank failed, time is up): stop now
+        raise KeyboardInterrupt
 
     def __exit__(self, *exc) -> None:
         import signal
 
         if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+            signal.signal(signal.SIGINT, self._previous[0])
+            signal.signal(signal.SIGTERM, self._previous[1])
             self._previous = None

@@ -253,20 +253,31 @@ def search(ctx: click.Context, **opts: Any) -> None:
     against MACs, 100 validations; the supernet is trained once (under a minute) and cached.
     """
     configure_logging(opts["verbose"])
-    if opts["distributed"]:
-        raise click.UsageError(
-            "--distributed is not available yet in dynast-lite; run without it (one process measures "
-            "every sub-network)"
-        )
+    rank = _join_group(opts) if opts["distributed"] else 0
     try:
-        run = _prepare(ctx, opts)
+        evaluator, path = _prepare(ctx, opts, rank)
     except ValueError as err:
         raise click.UsageError(str(err)) from err
-    _run(ctx, opts, *run)
+    _run(ctx, opts, evaluator, path, rank)
 
 
-def _prepare(ctx: click.Context, opts: dict[str, Any]):
-    """Validate the settings and build the evaluator before anything is measured."""
+def _join_group(opts: dict[str, Any]) -> int:
+    """Join the torch.distributed group of the launcher; each rank takes its own CUDA device."""
+    from .distributed import rank_device, start
+
+    try:
+        group = start(opts["backend"], opts["dist_timeout"], opts["device"])
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
+    except (RuntimeError, OSError) as err:  # the ranks could not meet
+        raise click.ClickException(f"the distributed group could not start: {err}") from err
+    opts["device"] = rank_device(opts["device"], group.env)
+    return group.rank
+
+
+def _prepare(ctx: click.Context, opts: dict[str, Any], rank: int = 0):
+    """Validate the settings and build the evaluator before anything is measured (on ranks
+    other than 0, which write nothing, the results file is not looked at)."""
     from .nas import SearchSettings
     from .run_state import has_rows
     from .supernets import resolve_supernet
@@ -296,7 +307,7 @@ def _prepare(ctx: click.Context, opts: dict[str, Any]):
             opts["supernet"], opts["search_tactic"], opts["search_algo"], opts["resume"]
         )
     )
-    if not opts["resume"] and has_rows(path):
+    if rank == 0 and not opts["resume"] and has_rows(path):
         raise ValueError(
             f"{path} already exists and is never overwritten: pass --resume to continue that run, "
             "or --results_path to write another file"
@@ -334,14 +345,20 @@ def _prepare(ctx: click.Context, opts: dict[str, Any]):
     return evaluator, path
 
 
-def _run(ctx: click.Context, opts: dict[str, Any], evaluator: Any, path: Path) -> None:
+def _run(ctx: click.Context, opts: dict[str, Any], evaluator: Any, path: Path, rank: int = 0) -> None:
     from .cli_progress import GracefulStop, ProgressLine
+    from .distributed import RankLost
     from .evaluation import SearchFailed
-    from .nas import search as run_search
 
     space = getattr(evaluator, "space", None)
     if space is None:
         raise click.UsageError(f"supernet {opts['supernet']} gave an evaluator without a search space")
+    if rank != 0:  # a worker: measures its share quietly; rank 0 reports
+        try:
+            _search(opts, evaluator, space, path, None)
+        except RankLost as err:
+            raise click.ClickException(f"rank {rank}: {err}") from err
+        return
     click.echo(
         f"dynast-lite search: {opts['supernet']}, {opts['search_tactic']} + {opts['search_algo']}, "
         f"{', '.join(opts['optimization_metrics'])}, {opts['num_evals']} validations, "
@@ -358,43 +375,51 @@ def _run(ctx: click.Context, opts: dict[str, Any], evaluator: Any, path: Path) -
     start = time.perf_counter()
     try:
         with stop:
-            res = run_search(
-                evaluator,
-                space,
-                optimization_metrics=opts["optimization_metrics"],
-                measurements=opts["measurements"],
-                search_tactic=opts["search_tactic"],
-                search_algo=opts["search_algo"],
-                num_evals=opts["num_evals"],
-                population=opts["population"],
-                seed=opts["seed"],
-                results_path=path,
-                inner_evals=opts["inner_evals"],
-                predictor=opts["predictor"],
-                resume=opts["resume"],
-                warm_start=list(opts["warm_start"]),
-                constraints=list(opts["constraints"]),
-                progress=report,
-                max_failures=opts["max_failures"],
-            )
+            res = _search(opts, evaluator, space, path, report)
     except KeyboardInterrupt:
-        progress.close()
-        click.echo(f"\ninterrupted: every sub-network measured so far is in {path}; resume with:", err=True)
-        click.echo("  " + _command_line(ctx, path, resume=True), err=True)
-        ctx.exit(130)
-    except SearchFailed as err:
-        progress.close()
-        click.echo(
-            f"\nError: {err}\nEverything measured is in {path}; after fixing the cause, resume with:",
-            err=True,
-        )
-        click.echo("  " + _command_line(ctx, path, resume=True), err=True)
-        ctx.exit(1)
+        _stopped(ctx, progress, path, f"\ninterrupted: every sub-network measured so far is in {path}", 130)
+    except (SearchFailed, RankLost) as err:
+        _stopped(ctx, progress, path, f"\nError: {err}\nEverything measured is in {path}", 1)
     except ValueError as err:
         progress.close()
         raise click.UsageError(str(err)) from err
     progress.close()
     _summary(ctx, opts, res, path, time.perf_counter() - start)
+
+
+def _search(opts: dict[str, Any], evaluator: Any, space: Any, path: Path, report: Any) -> Any:
+    from .nas import search as run_search
+
+    return run_search(
+        evaluator,
+        space,
+        optimization_metrics=opts["optimization_metrics"],
+        measurements=opts["measurements"],
+        search_tactic=opts["search_tactic"],
+        search_algo=opts["search_algo"],
+        num_evals=opts["num_evals"],
+        population=opts["population"],
+        seed=opts["seed"],
+        results_path=path,
+        inner_evals=opts["inner_evals"],
+        predictor=opts["predictor"],
+        resume=opts["resume"],
+        warm_start=list(opts["warm_start"]),
+        constraints=list(opts["constraints"]),
+        progress=report,
+        max_failures=opts["max_failures"],
+        distributed=opts["distributed"],
+        dist_timeout=opts["dist_timeout"],
+        backend=opts["backend"],
+    )
+
+
+def _stopped(ctx: click.Context, progress: Any, path: Path, message: str, code: int) -> None:
+    """End a run that stopped early: what happened, and the command that resumes it."""
+    progress.close()
+    click.echo(message + "; resume with:", err=True)
+    click.echo("  " + _command_line(ctx, path, resume=True), err=True)
+    ctx.exit(code)
 
 
 def _summary(ctx: click.Context, opts: dict[str, Any], res: Any, path: Path, seconds: float) -> None:

@@ -224,6 +224,9 @@ def search(
     constraints: Sequence[str | Constraint] = (),
     progress: Callable[[SearchProgress], None] | None = None,
     max_failures: int | None = None,
+    distributed: bool = False,
+    dist_timeout: float = 3600,
+    backend: str | None = None,
 ) -> SearchResult:
     """Find the sub-networks of ``space`` best for ``optimization_metrics`` with
     ``num_evals`` real measurements.
@@ -264,11 +267,28 @@ def search(
         max_failures: failed measurements (an exception or a NaN) after which the run stops
             with :class:`~dynast_lite.evaluation.SearchFailed`; default a fifth of
             ``num_evals``, at least 5. Each failure is logged in ``<results>.failures.jsonl``.
+        distributed: run as one rank of a ``torch.distributed`` group started by torchrun or
+            mpirun (see :mod:`dynast_lite.distributed`): every rank measures its share of each
+            batch, rank 0 alone writes the results file, and every rank returns the same result.
+        dist_timeout: seconds a rank waits for another before the run ends naming it.
+        backend: ``gloo`` or ``nccl`` (default: gloo; the CLI picks nccl for CUDA).
 
     Returns:
         A :class:`SearchResult`.
     """
     from .tactics import TACTICS
+
+    if distributed:
+        from . import distributed as dist
+
+        group = dist.start(backend, dist_timeout)
+        here = dict(locals())
+        options = {k: here[k] for k in _SEARCH_OPTIONS}
+
+        def on_rank_0(driver: Any) -> SearchResult:
+            return search(driver, space, **options)
+
+        return group.run(evaluator, list(measurements or optimization_metrics), on_rank_0)
 
     measurements = tuple(measurements) if measurements is not None else tuple(optimization_metrics)
     if inner_evals is None:
@@ -336,6 +356,27 @@ def search(
         settings,
         None if results_path is None else os.fspath(results_path),
     )
+
+
+#: the arguments of :func:`search` a distributed run passes on to rank 0's own search
+_SEARCH_OPTIONS = (
+    "optimization_metrics",
+    "measurements",
+    "search_tactic",
+    "search_algo",
+    "num_evals",
+    "population",
+    "seed",
+    "results_path",
+    "inner_evals",
+    "predictor",
+    "measure_batch",
+    "resume",
+    "warm_start",
+    "constraints",
+    "progress",
+    "max_failures",
+)
 
 
 def _progress_hook(

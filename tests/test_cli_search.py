@@ -264,7 +264,7 @@ BAD = [
     (["--constraint", "latency<20"], "cannot parse constraint 'latency<20'"),
     (["--constraint", "bleu>=20"], "bound metrics that are not measured"),
     (["--predictor", "svr"], "'svr' is not one of"),
-    (["--distributed"], "--distributed is not available yet"),
+    (["--distributed"], "--distributed needs a launcher: run under torchrun"),
     (["--max_failures", "-1"], "-1 is not in the range x>=0"),
     (
         ["--optimization_metrics", "accuracy_top1", "macs", "--measurements", "macs"],

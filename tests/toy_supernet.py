@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import numpy as np
 
 import dynast_lite as dl
+from dynast_lite.distributed import detect_env
 from dynast_lite.evaluation import config_key
 
 SPACE = {
@@ -78,7 +80,7 @@ class InterruptingEvaluator(ToyEvaluator):
 class KillingEvaluator(ToyEvaluator):
     """Dies by SIGKILL at a chosen point, as a machine that loses power: ``measure:N`` when asked
     for the (N+1)-th accuracy, ``cheap:N`` at the (N+1)-th cheap call (inside LINAS's inner
-    search)."""
+    search); ``hang:N`` hangs instead at the (N+1)-th accuracy."""
 
     def __init__(self, space, point: str):
         super().__init__(space)
@@ -88,7 +90,9 @@ class KillingEvaluator(ToyEvaluator):
 
     def measure(self, configs, metrics):
         if configs:
-            if "accuracy_top1" in metrics and self.where == "measure" and len(self.real) == self.n:
+            if "accuracy_top1" in metrics and self.where in ("measure", "hang") and len(self.real) == self.n:
+                if self.where == "hang":
+                    time.sleep(3600)
                 os.kill(os.getpid(), signal.SIGKILL)
             if "accuracy_top1" not in metrics:
                 if self.where == "cheap" and self.cheap_calls == self.n:
@@ -99,11 +103,14 @@ class KillingEvaluator(ToyEvaluator):
 
 def factory(**options):
     """The toy evaluator, with ``space`` as the CLI expects; records the options it got.
-    ``$TOY_KILL_AT`` makes it die at that point (see :class:`KillingEvaluator`)."""
+    ``$TOY_KILL_AT`` makes it die at that point (see :class:`KillingEvaluator`), on every rank
+    or on rank ``$TOY_KILL_RANK`` of a distributed group."""
     LAST_OPTIONS.clear()
     LAST_OPTIONS.update(options)
     space = dl.SearchSpace(SPACE)
-    if os.environ.get("TOY_KILL_AT"):
+    env = detect_env()
+    here = str(env.rank) if env is not None else ""
+    if os.environ.get("TOY_KILL_AT") and os.environ.get("TOY_KILL_RANK", here) == here:
         ev = KillingEvaluator(space, os.environ["TOY_KILL_AT"])
     elif INTERRUPT_AFTER:
         ev = InterruptingEvaluator(space, INTERRUPT_AFTER[0])

@@ -88,11 +88,33 @@ def test_a_dynast_command_with_a_checkpoint_file(tmp_path, monkeypatch, cache_di
     assert len(read_results(tmp_path / "mbnv3w10_linasnsga2_acc_macs.csv")) == 4
 
 
-def test_the_distributed_command_says_it_is_not_available_yet(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    res = CliRunner().invoke(main, ["search", *cut_down(DYNAST_README[6])])
-    assert res.exit_code == 2 and "--distributed is not available yet" in res.output
-    assert not (tmp_path / "results.csv").exists()
+@pytest.mark.slow
+def test_the_distributed_readme_command_under_mpirun(tmp_path, cache_dir, image_folder):
+    import shutil
+    import socket
+
+    bin_dir = os.path.dirname(sys.executable)
+    mpirun = shutil.which("mpirun", path=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    if mpirun is None:
+        if os.environ.get("DYNAST_LITE_REQUIRE_EVALUATORS") == "1":
+            pytest.fail("mpirun is not installed (pip install -e '.[test]' brings mpich's)")
+        pytest.skip("mpirun is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    args = cut_down(DYNAST_README[6]) + ["--dataset_path", image_folder, "--random_weights"]
+    # DyNAS-T's default latency batch is 128 images; one keeps this CPU test short
+    args += ["--cache_dir", cache_dir, "--dataloader_workers", "0", "--batch_size", "1"]
+    cmd = [mpirun, "-np", "2", "-env", "MASTER_PORT", port, sys.executable, "-m", "dynast_lite.cli", "search"]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    run = subprocess.run(cmd + [str(a) for a in args], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = read_results(tmp_path / "results.csv")
+    assert len(rows) == 6 and all(
+        {"accuracy_top1", "macs", "params", "latency"} <= set(r.values) for r in rows
+    )
+    with open(tmp_path / "results.csv", newline="") as fh:
+        assert next(csv.reader(fh)) == DYNAST_HEADER
 
 
 def test_accuracy_without_a_dataset_is_one_clear_error(tmp_path, monkeypatch, cache_dir):
