@@ -22,6 +22,8 @@ from .cli_options import ListOptionsCommand, factory_options, spellings
 
 __all__ = ["search"]
 
+log = logging.getLogger("dynast_lite.cli")
+
 DEFAULT_SUPERNET = "elastic_cnn_digits"
 #: DyNAS-T's search algorithms (plus random search); the registry is checked against this list
 ALGORITHM_NAMES = ("ga", "cmaes", "nsga2", "age", "unsga3", "ctaea", "moead", "random")
@@ -257,6 +259,7 @@ def search(ctx: click.Context, **opts: Any) -> None:
     try:
         evaluator, path = _prepare(ctx, opts, rank)
     except ValueError as err:
+        log.debug("the settings were refused", exc_info=True)  # the traceback, with -v
         raise click.UsageError(str(err)) from err
     _run(ctx, opts, evaluator, path, rank)
 
@@ -382,6 +385,7 @@ def _run(ctx: click.Context, opts: dict[str, Any], evaluator: Any, path: Path, r
         _stopped(ctx, progress, path, f"\nError: {err}\nEverything measured is in {path}", 1)
     except ValueError as err:
         progress.close()
+        log.debug("the run was refused", exc_info=True)  # the traceback, with -v
         raise click.UsageError(str(err)) from err
     progress.close()
     _summary(ctx, opts, res, path, time.perf_counter() - start)

@@ -320,3 +320,12 @@ def test_as_a_subprocess(tmp_path):
     assert len(read_results(tmp_path / "r.csv")) == 30
     bad = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "already exists" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_verbose_adds_the_traceback_to_a_refusal(tmp_path):
+    args = [*FAST, "--results_path", tmp_path / "r.csv", "--optimization_metrics", "accuracy_top1", "flops"]
+    quiet = invoke(*args)
+    loud = invoke(*args, "-v")
+    assert quiet.exit_code == loud.exit_code == 2
+    assert "Traceback" not in quiet.output and "Traceback" in loud.output
+    assert "unknown metric 'flops'" in loud.output.strip().splitlines()[-1]

@@ -1,7 +1,10 @@
 """Compile kernels with numba when it is available, fall back to plain Python otherwise.
 
 Set ``DYNAST_LITE_DISABLE_NUMBA=1`` to force the fallback (used by the parity tests and by
-platforms without numba wheels). Every kernel keeps its undecorated implementation reachable
+platforms without numba wheels). Compiled kernels are cached in dynast-lite's cache directory
+(``numba/`` under ``$DYNAST_LITE_CACHE`` or ``~/.cache/dynast-lite``) unless
+``NUMBA_CACHE_DIR`` says otherwise, so nothing is written beside the installed sources.
+Every kernel keeps its undecorated implementation reachable
 through :func:`python_impl`, so tests can compare the compiled and the plain versions.
 """
 
@@ -16,6 +19,9 @@ F = TypeVar("F", bound=Callable)
 try:
     if os.environ.get("DYNAST_LITE_DISABLE_NUMBA", "0") == "1":
         raise ImportError("numba disabled by DYNAST_LITE_DISABLE_NUMBA")
+    from ..paths import cache_dir
+
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
     import numba
 
     HAVE_NUMBA = True

@@ -12,13 +12,14 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from dynast_lite.paths import cache_dir
+
 __all__ = ["default_cache_dir", "download", "load_state", "read_state_dict"]
 
 
 def default_cache_dir() -> Path:
     """``$DYNAST_LITE_CACHE`` or ``~/.cache/dynast-lite``."""
-    env = os.environ.get("DYNAST_LITE_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "dynast-lite"
+    return cache_dir()
 
 
 def download(url: str, dest: Path) -> Path:

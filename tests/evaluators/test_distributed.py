@@ -174,3 +174,40 @@ def test_a_dead_rank_is_named_by_its_heartbeat(tmp_path, toy_whole):
     assert "rank 1 of 2 stopped (no heartbeat for 4 s)" in err0
     kept = rows(tmp_path / "r.csv")
     assert kept == toy_whole[: len(kept)]
+
+
+SCRIPT = """
+import json, sys
+import dynast_lite as dl
+from toy_supernet import SPACE, ToyEvaluator
+space = dl.SearchSpace(SPACE)
+res = dl.search(ToyEvaluator(space), space, num_evals=20, population=10, inner_evals=200,
+                results_path="r.csv", distributed=True, dist_timeout=60)
+print(json.dumps({"records": [[r.config, r.values] for r in res.records],
+                  "pareto": [r.config for r in res.pareto], "tau": res.tau_history}))
+"""
+
+
+def test_every_rank_returns_the_same_result(tmp_path):
+    base = {"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(_port()), "WORLD_SIZE": "2"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SCRIPT],
+            cwd=tmp_path,
+            env=_env(**base, RANK=str(r), LOCAL_RANK=str(r)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r in (0, 1)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
+    assert outs[0][0] == outs[1][0] and len(outs[0][0]) > 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.csv.meta.json"]  # rank 0 alone writes
+
+
+def test_rank_variables_alone_do_not_start_a_distributed_run(tmp_path, toy_whole):
+    res = single([*TOY, "--results_path", "r.csv", "--no_plots"], tmp_path, RANK="1", WORLD_SIZE="2")
+    assert res.returncode == 0, res.stderr
+    assert rows(tmp_path / "r.csv") == toy_whole
