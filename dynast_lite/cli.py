@@ -6,7 +6,6 @@ import json
 import time
 
 import click
-import numpy as np
 
 from . import __version__, problems
 
@@ -60,6 +59,8 @@ def optimize(
     problem_name: str, algorithm: str, n_evals: int, pop_size: int, seed: int, output: str | None
 ) -> None:
     """Run a search algorithm on a built-in test problem and report its front's quality."""
+    import numpy as np
+
     from . import indicators, make_algorithm, minimize
 
     problem = getattr(problems, problem_name)()

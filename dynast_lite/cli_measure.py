@@ -9,10 +9,6 @@ import click
 
 from .cli_options import ListOptionsCommand
 from .cli_search import DEFAULT_SUPERNET
-from .evaluation import config_key
-from .metrics import METRICS, get_metric
-from .results import Record, ResultsLog, read_configs, read_results
-from .supernets import load_supernet, registered_supernets, resolve_supernet
 
 __all__ = ["measure", "supernets"]
 
@@ -72,6 +68,11 @@ def measure(
     """Measure the configs of a results file (or JSON lines) on this machine and write a results
     file, e.g. the latency of a Pareto set on the target hardware. Configs already in the output
     file are kept and not measured again."""
+    from .evaluation import config_key
+    from .metrics import get_metric
+    from .results import Record, ResultsLog, read_configs, read_results
+    from .supernets import load_supernet
+
     try:
         metrics = [get_metric(m).name for m in measurements]
         configs = read_configs(configs_path)
@@ -115,6 +116,9 @@ def measure(
 @click.command("supernets")
 def supernets() -> None:
     """List the registered supernets, their search spaces and metrics."""
+    from .metrics import METRICS
+    from .supernets import registered_supernets, resolve_supernet
+
     registered = registered_supernets()
     if not registered:
         click.echo("no supernets registered (pip install ./evaluators for the Once-for-All supernets)")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .algorithms.registry import ALGORITHMS
+from .algorithms.registry import ALGORITHMS, algorithms_for, objective_range
 from .constraints import Constraint, constraint_matrix, parse_constraints
 from .evaluation import Measurer, check_evaluator
 from .indicators import pareto_front
@@ -95,14 +95,10 @@ class SearchSettings:
             raise ValueError(
                 f"unknown search algorithm {self.search_algo!r}; choose one of {sorted(ALGORITHMS)}"
             )
-        lo, hi = ALGORITHMS[self.search_algo].n_obj_range
+        lo, hi = objective_range(self.search_algo)
         m = len(self.optimization_metrics)
         if m < lo or (hi is not None and m > hi):
-            fits = [
-                n
-                for n, c in ALGORITHMS.items()
-                if c.n_obj_range[0] <= m and (c.n_obj_range[1] is None or m <= c.n_obj_range[1])
-            ]
+            fits = algorithms_for(m)
             raise ValueError(
                 f"search algorithm {self.search_algo!r} takes {lo if lo == hi else f'{lo}+'} objective(s) "
                 f"but {m} optimization metric(s) were given {list(self.optimization_metrics)}; "

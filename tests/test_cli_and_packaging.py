@@ -8,11 +8,47 @@ from click.testing import CliRunner
 import dynast_lite as dl
 from dynast_lite.cli import main
 
+HEAVY = ("torch", "numba", "scipy", "matplotlib")
 
-def test_import_does_not_pull_in_torch():
-    code = "import sys, dynast_lite; print(any(m == 'torch' or m.startswith('torch.') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+
+def _imported_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint(sorted({{m.split('.')[0] for m in sys.modules}}))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(eval(out.stdout.strip().splitlines()[-1])) & set(HEAVY)  # a list of names we printed
+
+
+def test_import_is_light_and_never_pulls_in_torch():
+    assert _imported_after("import dynast_lite") == set()
+    assert "torch" not in _imported_after(
+        "import dynast_lite as dl; dl.search; dl.SearchSpace; dl.algorithms.NSGA2"
+    )
+
+
+def test_cli_help_pulls_in_no_numba_scipy_or_torch():
+    code = "from dynast_lite.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    assert _imported_after(code) == set()
+    code = code.replace("['--help']", "['search', '--help']")
+    assert _imported_after(code) == set()
+
+
+def test_every_public_name_resolves():
+    assert set(dl.__all__) == {"__version__", *dl._NAMES}
+    for name in dl.__all__:
+        assert getattr(dl, name) is not None
+    assert set(dir(dl)) >= set(dl.__all__) - {"__version__"}
+    assert callable(dl.minimize) and callable(dl.search) and isinstance(dl.SearchSpace, type)
+    for name in dl.algorithms.__all__ + dl.operators.__all__ + dl.predictors.__all__ + dl.problems.__all__:
+        assert getattr(dl.algorithms, name, None) is not None or any(
+            getattr(getattr(dl, pkg), name, None) is not None
+            for pkg in ("operators", "predictors", "problems")
+        )
+
+
+def test_the_registry_table_matches_each_algorithm():
+    from dynast_lite.algorithms.registry import ALGORITHMS, objective_range
+
+    for name in ALGORITHMS:
+        assert ALGORITHMS[name].n_obj_range == objective_range(name)
 
 
 def test_version_and_help():

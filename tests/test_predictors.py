@@ -125,3 +125,18 @@ def test_ridge_falls_back_when_the_fast_svd_fails(rng, monkeypatch):
 
     monkeypatch.setattr(np.linalg, "svd", fail)
     assert np.allclose(Ridge().fit(X, y).predict(X), expected)
+
+
+@pytest.mark.parametrize("n", [2, 3, 10, 57, 600, 4500])
+def test_kendall_tau_equals_scipy_s_tau_b_with_ties(n):
+    from scipy.stats import kendalltau
+
+    rng = np.random.default_rng(n)
+    for a, b in [
+        (rng.normal(size=n), rng.normal(size=n)),
+        (rng.integers(0, 4, n).astype(float), rng.integers(0, 3, n).astype(float)),
+        (np.arange(n, dtype=float), np.arange(n, dtype=float)[::-1] + rng.integers(0, 2, n)),
+    ]:
+        expected = kendalltau(a, b).statistic
+        expected = 0.0 if not np.isfinite(expected) else expected
+        assert kendall_tau(a, b) == pytest.approx(expected, abs=1e-12)

@@ -1,28 +1,22 @@
-"""Search algorithms on the ask/tell contract."""
+"""Search algorithms on the ask/tell contract (each imported on first use)."""
 
-from .agemoea import AGEMOEA
-from .base import Algorithm, Result
-from .cmaes import CMAES
-from .ctaea import CTAEA
-from .genetic import GA, NSGA2, GeneticAlgorithm
-from .moead import MOEAD
-from .random_search import RandomSearch
-from .registry import ALGORITHMS, algorithms_for, make_algorithm
-from .unsga3 import UNSGA3
+from .._lazy import lazy_attributes
 
-__all__ = [
-    "AGEMOEA",
-    "ALGORITHMS",
-    "CMAES",
-    "CTAEA",
-    "GA",
-    "MOEAD",
-    "NSGA2",
-    "UNSGA3",
-    "Algorithm",
-    "GeneticAlgorithm",
-    "RandomSearch",
-    "Result",
-    "algorithms_for",
-    "make_algorithm",
-]
+_NAMES = {
+    "AGEMOEA": ".agemoea:AGEMOEA",
+    "ALGORITHMS": ".registry:ALGORITHMS",
+    "CMAES": ".cmaes:CMAES",
+    "CTAEA": ".ctaea:CTAEA",
+    "GA": ".genetic:GA",
+    "MOEAD": ".moead:MOEAD",
+    "NSGA2": ".genetic:NSGA2",
+    "UNSGA3": ".unsga3:UNSGA3",
+    "Algorithm": ".base:Algorithm",
+    "GeneticAlgorithm": ".genetic:GeneticAlgorithm",
+    "RandomSearch": ".random_search:RandomSearch",
+    "Result": ".base:Result",
+    "algorithms_for": ".registry:algorithms_for",
+    "make_algorithm": ".registry:make_algorithm",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES)
+__all__ = sorted(_NAMES)

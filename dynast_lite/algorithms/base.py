@@ -11,6 +11,7 @@ import numpy as np
 from .._kernels.ranking import constrained_rank
 from ..operators.duplicates import RowArchive
 from ..problem import Problem
+from .registry import algorithms_for
 
 __all__ = ["Algorithm", "Result"]
 
@@ -76,8 +77,6 @@ class Algorithm(ABC):
     def setup(self, problem: Problem) -> Algorithm:
         lo, hi = self.n_obj_range
         if problem.n_obj < lo or (hi is not None and problem.n_obj > hi):
-            from .registry import algorithms_for
-
             want = f"exactly {lo}" if lo == hi else (f"at least {lo}" if hi is None else f"{lo} to {hi}")
             raise ValueError(
                 f"{type(self).__name__} needs {want} objective(s); the problem has {problem.n_obj}; "

@@ -3,8 +3,9 @@ integer variables and IPOP restarts (Auger & Hansen 2005) inside the evaluation 
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
-from scipy.special import ndtri
 
 from ..operators.sampling import random_candidates
 from .base import Algorithm, Result
@@ -125,7 +126,7 @@ class CMAES(Algorithm):
         frac = pos - np.floor(pos)
         near = np.minimum(frac, 1.0 - frac) * cell
         alpha = 1.0 / (p.n_var * self.lam)
-        need = near / -ndtri(alpha)
+        need = near / -NormalDist().inv_cdf(alpha)
         have = self.sigma * np.sqrt(np.diag(self.C)[idx])
         extra[idx] = np.sqrt(np.maximum(need**2 - have**2, 0.0))
         return extra

@@ -1,22 +1,20 @@
-"""Variation, selection, repair and duplicate elimination operators."""
+"""Variation, selection, repair and duplicate elimination operators (each imported on first
+use)."""
 
-from .crossover import SBX, PointCrossover, UniformCrossover
-from .duplicates import RowArchive, row_keys, unique_rows
-from .mutation import PolynomialMutation
-from .repair import clip_to_bounds, round_integers
-from .sampling import random_candidates
-from .selection import binary_tournament
+from .._lazy import lazy_attributes
 
-__all__ = [
-    "SBX",
-    "PointCrossover",
-    "PolynomialMutation",
-    "RowArchive",
-    "UniformCrossover",
-    "binary_tournament",
-    "clip_to_bounds",
-    "random_candidates",
-    "round_integers",
-    "row_keys",
-    "unique_rows",
-]
+_NAMES = {
+    "SBX": ".crossover:SBX",
+    "PointCrossover": ".crossover:PointCrossover",
+    "UniformCrossover": ".crossover:UniformCrossover",
+    "RowArchive": ".duplicates:RowArchive",
+    "row_keys": ".duplicates:row_keys",
+    "unique_rows": ".duplicates:unique_rows",
+    "PolynomialMutation": ".mutation:PolynomialMutation",
+    "clip_to_bounds": ".repair:clip_to_bounds",
+    "round_integers": ".repair:round_integers",
+    "random_candidates": ".sampling:random_candidates",
+    "binary_tournament": ".selection:binary_tournament",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES)
+__all__ = sorted(_NAMES)

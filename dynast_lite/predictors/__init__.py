@@ -1,10 +1,16 @@
 """Predictors of a sub-network's metrics from its features (scikit-learn estimator contract,
-NumPy only)."""
+NumPy only; each imported on first use)."""
 
-from .auto import PREDICTORS, AutoPredictor, kendall_tau
-from .base import Predictor
-from .kernel_ridge import KernelRidge
-from .mlp import MLP
-from .ridge import Ridge
+from .._lazy import lazy_attributes
 
-__all__ = ["MLP", "PREDICTORS", "AutoPredictor", "KernelRidge", "Predictor", "Ridge", "kendall_tau"]
+_NAMES = {
+    "MLP": ".mlp:MLP",
+    "PREDICTORS": ".auto:PREDICTORS",
+    "AutoPredictor": ".auto:AutoPredictor",
+    "KernelRidge": ".kernel_ridge:KernelRidge",
+    "Predictor": ".base:Predictor",
+    "Ridge": ".ridge:Ridge",
+    "kendall_tau": ".auto:kendall_tau",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES)
+__all__ = sorted(_NAMES)
