@@ -29,8 +29,12 @@ class Evaluator(Protocol):
     once), and ``metrics`` names what it can measure. Optional: ``exact_metrics``, the subset
     that is exact and cheap (lookup tables), which LINAS then uses directly instead of a
     predictor; ``default_inner_evals``, the LINAS inner budget suited to the supernet.
-    ``measure([], metrics)`` returns ``[]``, or raises ``ValueError`` saying why those metrics
-    cannot be measured (a missing dataset, say): runs call it before they write anything."""
+    ``prepare(metrics)``, called once before a run writes anything, loads what measuring those
+    metrics needs (weights, tables, data) and raises ``ValueError`` saying why they cannot be
+    measured (a missing dataset, a checkpoint of another network), so such errors come first.
+    ``measure_stream(configs, metrics)`` may yield ``(values, error)`` per config as each is
+    measured (a distributed group does). ``exact_rows(X, metrics) -> {metric: array}`` gives
+    exact metrics of index rows of the evaluator's own ``space`` without building configs."""
 
     metrics: Sequence[str]
 
@@ -47,16 +51,6 @@ def check_evaluator(evaluator: Any, metrics: Sequence[str]) -> None:
     missing = [m for m in metrics if m not in evaluator.metrics]
     if missing:
         raise ValueError(f"the evaluator cannot measure {missing}; it measures {sorted(evaluator.metrics)}")
-    # Asked to measure nothing, an evaluator still checks that it could measure these metrics
-    # (e.g. that accuracy has its dataset), so a run fails before it writes anything. A
-    # ValueError is that answer; any other failure means the evaluator does not take empty
-    # requests, and the metrics are checked on the first real measurement instead.
-    try:
-        evaluator.measure([], list(metrics))
-    except ValueError:
-        raise
-    except Exception:
-        pass
 
 
 def config_key(config: Mapping[str, Any]) -> str:
@@ -106,6 +100,8 @@ class Measurer:
         self.records: list[Record] = []
         self.X = np.zeros((0, space.n_var))
         self._known: dict[bytes, Record] = {}
+        own = getattr(evaluator, "space", None)
+        self._rows_ok = callable(getattr(evaluator, "exact_rows", None)) and (own is space or own == space)
 
     @property
     def n_measured(self) -> int:
@@ -211,8 +207,13 @@ class Measurer:
 
     def cheap(self, X: np.ndarray, metrics: Sequence[str]) -> dict[str, np.ndarray]:
         """Values of exact, cheap metrics for rows not necessarily measured (LINAS inner loop):
-        one ``measure`` call, nothing logged, nothing counted against the budget."""
+        one evaluator call, nothing logged, nothing counted against the budget. An evaluator
+        with ``exact_rows(X, metrics)`` over this same search space takes the index rows
+        themselves (no configs built and parsed again: most of the inner loop's time)."""
         if not metrics or X.shape[0] == 0:
             return {m: np.zeros(X.shape[0]) for m in metrics}
+        if self._rows_ok:
+            values = self.evaluator.exact_rows(X, list(metrics))
+            return {m: np.asarray(values[m], dtype=np.float64) for m in metrics}
         rows = self.evaluator.measure(self.space.decode(X), list(metrics))
         return {m: np.array([float(r[m]) for r in rows]) for m in metrics}

@@ -300,16 +300,18 @@ class SearchSpace:
         active = np.asarray(self.active_genes(Xi), dtype=bool)
         return np.where(active, Xi, 0).astype(np.float64)
 
-    def features(self, X: np.ndarray) -> np.ndarray:
+    def features(self, X: np.ndarray, *, check: bool = True) -> np.ndarray:
         """One-hot features of index rows, inactive positions all zero.
 
         Args:
             X: index rows, shape (n, n_var).
+            check: validate the rows first; False skips it for rows known to be valid (the
+                rows an algorithm asked for, in a hot loop).
 
         Returns:
             float64 array of shape (n, n_features), n_features = sum of each position's choices.
         """
-        Xi = self._check_rows(X)
+        Xi = self._check_rows(X) if check else np.asarray(X).astype(np.int64)
         out = np.zeros((Xi.shape[0], self.n_features))
         cols = self._feature_offsets[:-1][None, :] + Xi
         active = np.asarray(self.active_genes(Xi), dtype=bool)

@@ -308,3 +308,14 @@ def test_the_measurer_serves_a_known_network_from_its_record():
     again = measurer.measure(np.vstack([twin, twin[:1]]))
     assert len(ev.real) == measurer.n_measured == 5
     assert again[:5] == first and again[5] is first[0]
+
+
+def test_an_evaluator_that_refuses_empty_requests_still_runs(space):
+    class NoEmpty(ToyEvaluator):  # as a scikit-learn model in an evaluator would
+        def measure(self, configs, metrics):
+            if not configs:
+                raise ValueError("Found array with 0 sample(s)")
+            return super().measure(configs, metrics)
+
+    res = run(space, NoEmpty(space), num_evals=30)
+    assert len(res.records) == 30

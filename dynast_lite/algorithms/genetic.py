@@ -56,6 +56,7 @@ class GeneticAlgorithm(Algorithm):
         self.rank = np.zeros(0, np.int64)
         self.crowding = np.zeros(0)
         self.n_gen = 0
+        self._new_share = 0.9  # share of bred children that are new, as last seen
         # Integer columns are varied on a range widened by half a step on each side, so after
         # rounding every value, the end ones included, owns an equal share of it.
         half = np.where(p.integer, 0.5, 0.0)
@@ -105,10 +106,13 @@ class GeneticAlgorithm(Algorithm):
         for _ in range(_BREED_ATTEMPTS):
             if have >= n:
                 break
-            # breed a few spare children: some repeat a parent, and another round costs more
+            # Breed spare children for those that repeat an evaluated row: as many as the share
+            # of new children in the last rounds predicts (in a converged integer population
+            # most children repeat one), since a second round costs more than spare children.
             need = n - have
-            children = self._breed(need + need // 8 + 2)
-            children = children[self.archive.new_unique(children, taken)]
+            bred = self._breed(int(np.ceil(need / self._new_share * 1.1)) + 2)
+            children = bred[self.archive.new_unique(bred, taken)]
+            self._new_share = 0.7 * self._new_share + 0.3 * max(children.shape[0] / bred.shape[0], 0.05)
             out.append(children)
             have += children.shape[0]
         if have < n:  # the neighbourhood is exhausted: explore elsewhere

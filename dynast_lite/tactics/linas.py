@@ -144,7 +144,7 @@ class _Inputs:
         return self
 
     def __call__(self, X: np.ndarray, values: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        feats = self.space.features(X)
+        feats = self.space.features(X, check=False)  # rows of the space: asked for or measured
         if not self.exact:
             return feats
         if values is None:
@@ -258,7 +258,7 @@ def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, seed: in
         if X.shape[0] == 0:
             break
         F, G, values = surrogate(X)
-        algo.tell(X, F, G)
+        algo.tell_checked(X, *inner.check_evaluations(X.shape[0], F, G))  # X: rows it asked for
         seen.append((X, F, G, values))
         spent += X.shape[0]
     if not seen:

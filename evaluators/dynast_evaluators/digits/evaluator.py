@@ -204,6 +204,16 @@ class DigitsEvaluator:
         """MACs and parameters (int64) of ``configs``, in closed form."""
         return self._exact(self.encode(configs))
 
+    def exact_rows(self, X: np.ndarray, metrics: Sequence[str]) -> dict[str, np.ndarray]:
+        """MACs and params of index rows of :attr:`space`, for the LINAS inner loop."""
+        unknown = [m for m in metrics if m not in self.exact_metrics]
+        if unknown:
+            raise ValueError(
+                f"{unknown} are not exact metrics of {self.name}; those are {list(self.exact_metrics)}"
+            )
+        macs, params = self._exact(self.space._check_rows(X))
+        return {"macs": macs, "params": params}
+
     def _exact(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         Xi = X.astype(np.int64)
         values = {}

@@ -173,6 +173,20 @@ class OFAEvaluator:
         """MACs and parameters (int64 arrays) of ``configs`` from the lookup tables."""
         return self._exact(self.encode(configs), configs)
 
+    def exact_rows(self, X: np.ndarray, metrics: Sequence[str]) -> dict[str, np.ndarray]:
+        """MACs and params of index rows of :attr:`space` (at its resolution, 224), for the
+        LINAS inner loop: no configs are built or parsed."""
+        unknown = [m for m in metrics if m not in self.exact_metrics]
+        if unknown:
+            raise ValueError(
+                f"{unknown} are not exact metrics of {self.name}; those are {list(self.exact_metrics)}"
+            )
+        Xi = self.space._check_rows(X)
+        macs, params = self.table(int(self.space.fixed["r"][0])).lookup(
+            *self.family.unit_keys(self.space, Xi)
+        )
+        return {"macs": macs, "params": params}
+
     def _exact(self, X: np.ndarray, configs: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
         macs = np.zeros(len(configs), dtype=np.int64)
         params = np.zeros(len(configs), dtype=np.int64)
