@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 from conftest import tie_heavy
-from oracles import hypervolume_by_grid
+from oracles import hypervolume_by_grid, hypervolume_by_slicing
 
 from dynast_lite._kernels import python_impl
 from dynast_lite._kernels.hypervolume import hv_2d, hv_3d, hv_rec
@@ -62,3 +62,25 @@ def test_numba_and_python_agree(rng):
     F = rng.random((12, 4))
     ref = np.full(4, 1.0)
     assert python_impl(hv_rec)(F, ref) == pytest.approx(hv_rec(F, ref), rel=1e-14)
+
+
+@pytest.mark.parametrize("m", [4, 5])
+def test_matches_the_slicing_oracle_on_larger_sets(rng, m):
+    for trial in range(12):
+        n = 40 if m == 4 else 18
+        if trial % 3 == 0:
+            F = tie_heavy(rng, n, m, 4)  # repeated coordinates, duplicates, points beyond ref
+            ref = np.full(m, 2.5)
+        else:
+            F = np.abs(rng.normal(size=(n, m)))
+            F /= np.linalg.norm(F, axis=1, keepdims=True)  # mutually non-dominated
+            ref = np.full(m, 1.1) - 0.3 * rng.random(m) * (trial % 2)
+        assert hypervolume(F, ref) == pytest.approx(hypervolume_by_slicing(F, ref), rel=1e-12, abs=1e-15)
+
+
+def test_hv4d_numba_and_python_agree(rng):
+    from dynast_lite._kernels.hypervolume4d import hv_4d_points
+
+    for F in (rng.random((25, 4)), tie_heavy(rng, 25, 4)):
+        ref = np.full(4, 2.5)
+        assert python_impl(hv_4d_points)(F, ref) == pytest.approx(hv_4d_points(F, ref), rel=1e-14)

@@ -3,10 +3,11 @@
 * 2 objectives: sort by the first objective and add horizontal strips (O(n log n)).
 * 3 objectives: sweep the third objective upwards, keeping the 2-D staircase of the points seen
   so far and its area, updated by each insertion (O(n log n) searches plus array shifts).
-* 4 or more: WFG (While, Bradstreet & Barone 2012): the volume is the sum of each point's
+* 4 objectives: HV4D+ (``hypervolume4d``), O(n^2).
+* 5 or more: WFG (While, Bradstreet & Barone 2012): the volume is the sum of each point's
   exclusive contribution, its box minus the hypervolume of the later points limited to that box.
   Visiting points by the first objective descending makes every limited set a slab of one fewer
-  dimension, so the recursion bottoms out in the 3-D sweep.
+  dimension, so the recursion bottoms out in the 4-D sweep.
 
 The 2-D and 3-D kernels skip points that do not strictly dominate the reference point; the
 recursion for 4 or more expects them filtered out (the public wrapper in
@@ -18,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit
+from .hypervolume4d import hv_4d_points
 from .sorting import staircase_replace
 
 
@@ -88,38 +90,11 @@ def _hv_3d(P: np.ndarray, ref: np.ndarray, order: np.ndarray) -> float:
 hv_3d = jit(_hv_3d)
 
 
-def _nondominated_sorted(P: np.ndarray) -> np.ndarray:
-    # Rows of P are sorted by the first objective ascending. Returns the indices of the rows not
-    # weakly dominated by an earlier kept row. A later row equal in the first objective may still
-    # dominate a kept one; WFG stays exact with such a row kept, it only costs time.
-    n, m = P.shape
-    kept = np.empty(n, np.int64)
-    k = 0
-    for i in range(n):
-        dominated = False
-        for a in range(k - 1, -1, -1):
-            j = kept[a]
-            covers = True
-            for c in range(1, m):
-                if P[j, c] > P[i, c]:
-                    covers = False
-                    break
-            if covers:
-                dominated = True
-                break
-        if not dominated:
-            kept[k] = i
-            k += 1
-    return kept[:k]
-
-
-nondominated_sorted = jit(_nondominated_sorted)
-
-
 def _hv_rec(P: np.ndarray, ref: np.ndarray) -> float:
-    # P: any rows. For m >= 4, rows are visited by the first objective descending: the later
+    # P: any rows. For m >= 5, rows are visited by the first objective descending: the later
     # rows limited to row i's box all share row i's first objective, so the volume they take
-    # from its box is a slab, (ref[0] - P[i, 0]) times an (m-1)-D hypervolume.
+    # from its box is a slab, (ref[0] - P[i, 0]) times an (m-1)-D hypervolume of their
+    # non-dominated limited rows.
     n, m = P.shape
     if n == 0:
         return 0.0
@@ -127,30 +102,45 @@ def _hv_rec(P: np.ndarray, ref: np.ndarray) -> float:
         return hv_2d(P, ref, np.argsort(P[:, 0]))
     if m == 3:
         return hv_3d(P, ref, np.argsort(P[:, 2]))
+    if m == 4:
+        return hv_4d_points(P, ref)
     order = np.argsort(-P[:, 0], kind="mergesort")
-    total = 0.0
-    limited = np.empty((n, m - 1))
-    sub_ref = ref[1:].copy()
+    visit = np.empty(n, np.int64)  # when each row is visited
     for t in range(n):
+        visit[order[t]] = t
+    # Limited to any row's box, the later rows keep their order along the 2nd objective, so one
+    # sort serves every slab: its rows come out sorted, and a row can only be dominated by one
+    # kept before it (or one tied with it, which WFG tolerates: it stays exact, only slower).
+    by_second = np.argsort(P[:, 1], kind="mergesort")
+    slab = np.empty((n, m - 1))
+    sub_ref = ref[1:].copy()
+    total = 0.0
+    for t in range(n - 1, -1, -1):
         i = order[t]
         exclusive = 1.0
         for c in range(1, m):
             exclusive *= ref[c] - P[i, c]
-        k = n - t - 1
-        if k > 0:
-            for a in range(k):
-                j = order[t + 1 + a]
+        k = 0
+        if t < n - 1:
+            for a in range(n):
+                j = by_second[a]
+                if visit[j] <= t:
+                    continue
                 for c in range(1, m):
-                    limited[a, c - 1] = max(P[j, c], P[i, c])
-            by_first = np.argsort(limited[:k, 0], kind="mergesort")
-            sub = np.empty((k, m - 1))
-            for a in range(k):
-                sub[a] = limited[by_first[a]]
-            keep = nondominated_sorted(sub)
-            front = np.empty((keep.shape[0], m - 1))
-            for a in range(keep.shape[0]):
-                front[a] = sub[keep[a]]
-            exclusive -= hv_rec(front, sub_ref)
+                    slab[k, c - 1] = max(P[j, c], P[i, c])
+                dominated = False
+                for b in range(k - 1, -1, -1):
+                    covers = True
+                    for c in range(1, m - 1):
+                        if slab[b, c] > slab[k, c]:
+                            covers = False
+                            break
+                    if covers:
+                        dominated = True
+                        break
+                if not dominated:
+                    k += 1
+            exclusive -= hv_rec(slab[:k], sub_ref)
         total += (ref[0] - P[i, 0]) * exclusive
     return total
 
