@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernels.hypervolume import hv_2d, hv_3d, hv_rec
-from ._kernels.hypervolume4d import hv_4d_points
+from ._kernels.hypervolume4d import hv_4d_points, hv_5d_points
 from ._kernels.ranking import non_dominated_rank
 
 __all__ = ["gd", "hypervolume", "igd", "pareto_front"]
@@ -63,6 +63,8 @@ def hypervolume(F: np.ndarray, ref_point: np.ndarray) -> float:
         return float(hv_3d(F, ref, np.argsort(F[:, 2], kind="stable")))
     if m == 4:  # HV4D+ skips dominated points and those beyond the reference itself
         return float(hv_4d_points(F, ref))
+    if m == 5:  # so does the 5-D sweep
+        return float(hv_5d_points(F, ref))
     P = np.ascontiguousarray(F[(F < ref).all(axis=1)])
     if P.shape[0] == 0:
         return 0.0

@@ -4,10 +4,12 @@
 * 3 objectives: sweep the third objective upwards, keeping the 2-D staircase of the points seen
   so far and its area, updated by each insertion (O(n log n) searches plus array shifts).
 * 4 objectives: HV4D+ (``hypervolume4d``), O(n^2).
-* 5 or more: WFG (While, Bradstreet & Barone 2012): the volume is the sum of each point's
+* 5 objectives: a sweep along the 5th objective adding each point's 4-D contribution
+  (``hypervolume4d``).
+* 6 or more: WFG (While, Bradstreet & Barone 2012): the volume is the sum of each point's
   exclusive contribution, its box minus the hypervolume of the later points limited to that box.
   Visiting points by the first objective descending makes every limited set a slab of one fewer
-  dimension, so the recursion bottoms out in the 4-D sweep.
+  dimension, so the recursion bottoms out in the 5-D sweep.
 
 The 2-D and 3-D kernels skip points that do not strictly dominate the reference point; the
 recursion for 4 or more expects them filtered out (the public wrapper in
@@ -19,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import jit
-from .hypervolume4d import hv_4d_points
+from .hypervolume4d import hv_4d_points, hv_5d_points
 from .sorting import staircase_replace
 
 
@@ -91,7 +93,7 @@ hv_3d = jit(_hv_3d)
 
 
 def _hv_rec(P: np.ndarray, ref: np.ndarray) -> float:
-    # P: any rows. For m >= 5, rows are visited by the first objective descending: the later
+    # P: any rows. For m >= 6, rows are visited by the first objective descending: the later
     # rows limited to row i's box all share row i's first objective, so the volume they take
     # from its box is a slab, (ref[0] - P[i, 0]) times an (m-1)-D hypervolume of their
     # non-dominated limited rows.
@@ -104,6 +106,8 @@ def _hv_rec(P: np.ndarray, ref: np.ndarray) -> float:
         return hv_3d(P, ref, np.argsort(P[:, 2]))
     if m == 4:
         return hv_4d_points(P, ref)
+    if m == 5:
+        return hv_5d_points(P, ref)
     order = np.argsort(-P[:, 0], kind="mergesort")
     visit = np.empty(n, np.int64)  # when each row is visited
     for t in range(n):

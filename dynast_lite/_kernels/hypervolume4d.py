@@ -53,21 +53,28 @@ def _hv_4d(P: np.ndarray, ref: np.ndarray) -> float:
     n = P.shape[0]
     if n == 0:
         return 0.0
+    X = np.empty((n + 2, 3))
+    Xz = np.empty((n, 3))
+    links = np.empty((5, n + 2), np.uint32)
+    return hv_4d_in(P, ref, X, Xz, links)
+
+
+def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, links: np.ndarray) -> float:
+    # as _hv_4d, in work arrays of at least n + 2 rows (reused by the 5-D sweep)
+    n = P.shape[0]
     left_end, right_end = np.uint32(n), np.uint32(n + 1)
     inf = np.inf
-    X = np.empty((n + 2, 3))
     X[:n] = P[:, :3]
     X[left_end, 0], X[left_end, 1], X[left_end, 2] = -inf, ref[1], -inf
     X[right_end, 0], X[right_end, 1], X[right_end, 2] = ref[0], -inf, -inf
     # the list, as arrays in the order of the 3rd objective: node ids and their coordinates
     # (scanned front to back, so no pass waits on the previous node to find the next)
-    order = np.empty(n, np.uint32)
-    Xz = np.empty((n, 3))
+    order = links[0]
     m = 0
-    right = np.empty(n + 2, np.uint32)  # staircase neighbour below it: smaller 2nd, smallest 1st
-    left = np.empty(n + 2, np.uint32)  # staircase neighbour below it: smaller 1st, smallest 2nd
-    link0 = np.empty(n + 2, np.uint32)  # rebuilt staircase: next node to the right
-    link1 = np.empty(n + 2, np.uint32)  # rebuilt staircase: next node to the left
+    right = links[1]  # staircase neighbour below it: smaller 2nd, smallest 1st
+    left = links[2]  # staircase neighbour below it: smaller 1st, smallest 2nd
+    link0 = links[3]  # rebuilt staircase: next node to the right
+    link1 = links[4]  # rebuilt staircase: next node to the left
     volume = 0.0
     total = 0.0
     for k in range(n):
@@ -188,6 +195,7 @@ def _hv_4d(P: np.ndarray, ref: np.ndarray) -> float:
     return total
 
 
+hv_4d_in = jit(_hv_4d_in)
 hv_4d = jit(_hv_4d)
 
 
@@ -213,3 +221,132 @@ def _hv_4d_points(F: np.ndarray, ref: np.ndarray) -> float:
 
 
 hv_4d_points = jit(_hv_4d_points)
+
+
+#: up to this many points, a 4-D volume is summed by inclusion-exclusion (2^k boxes) rather
+#: than by HV4D+, whose set-up costs more for a handful of points
+INEX_MAX = 5
+
+
+def _hv_inex_4d(L: np.ndarray, k: int, ref: np.ndarray) -> float:
+    """4-D hypervolume of rows ``L[:k]`` by inclusion-exclusion over their subsets (positive and
+    negative terms summed apart, for accuracy)."""
+    plus = 0.0
+    minus = 0.0
+    for mask in range(1, 1 << k):
+        m0 = m1 = m2 = m3 = -np.inf
+        size = 0
+        for j in range(k):
+            if mask & (1 << j):
+                size += 1
+                m0, m1, m2, m3 = max(m0, L[j, 0]), max(m1, L[j, 1]), max(m2, L[j, 2]), max(m3, L[j, 3])
+        box = (ref[0] - m0) * (ref[1] - m1) * (ref[2] - m2) * (ref[3] - m3)
+        if size & 1:
+            plus += box
+        else:
+            minus += box
+    return plus - minus
+
+
+hv_inex_4d = jit(_hv_inex_4d)
+
+
+def _hv_5d_points(F: np.ndarray, ref: np.ndarray) -> float:
+    """5-D hypervolume by a sweep along the 5th objective: each point adds its 4-D contribution,
+    its box minus the 4-D hypervolume of the points so far limited to that box. The points so
+    far are kept sorted by the 4th objective, which limiting to a box does not disturb, so each
+    contribution is one HV4D+ pass with no sorting; points a new one dominates are dropped."""
+    n = F.shape[0]
+    keep = np.empty(n, np.int64)
+    c = 0
+    for i in range(n):
+        inside = True
+        for d in range(5):
+            if not F[i, d] < ref[d]:
+                inside = False
+                break
+        if inside:
+            keep[c] = i
+            c += 1
+    v = np.empty(c)
+    for j in range(c):
+        v[j] = F[keep[j], 4]
+    order = np.argsort(v)
+    ref4 = ref[:4].copy()
+    S = np.empty((c, 4))  # the points so far (4-D), sorted by the 4th objective
+    s = 0
+    limited = np.empty((c, 4))
+    X = np.empty((c + 2, 3))
+    Xz = np.empty((c, 3))
+    links = np.empty((5, c + 2), np.uint32)
+    p = np.empty(4)
+    near = np.empty(4)
+    area = 0.0  # 4-D hypervolume of the points so far
+    total = 0.0
+    for t in range(c):
+        r = keep[order[t]]
+        p0, p1, p2, p3 = F[r, 0], F[r, 1], F[r, 2], F[r, 3]
+        p[0], p[1], p[2], p[3] = p0, p1, p2, p3
+        box = (ref[0] - p0) * (ref[1] - p1) * (ref[2] - p2) * (ref[3] - p3)
+        # A point beyond p's box in one objective only, limited to the box, is p moved along
+        # that axis; the nearest such point on each axis covers every limited point that goes
+        # at least as far along it. Most limited points are dropped by those four alone.
+        near[:] = np.inf
+        for j in range(s):
+            beyond = -1
+            for d in range(4):
+                if S[j, d] > p[d]:
+                    beyond = d if beyond == -1 else 4
+            if 0 <= beyond < 4 and S[j, beyond] < near[beyond]:
+                near[beyond] = S[j, beyond]
+        k = 0
+        taken = 0  # bit d: the nearest point on axis d is kept already
+        for j in range(s):
+            beyond = -1
+            covered_by_axis = False
+            for d in range(4):
+                q = S[j, d] if S[j, d] > p[d] else p[d]
+                limited[k, d] = q
+                if q > p[d]:
+                    beyond = d if beyond == -1 else 4
+                if q >= near[d]:
+                    covered_by_axis = True
+            if 0 <= beyond < 4:  # kept only as the nearest on its axis, once if tied
+                if limited[k, beyond] != near[beyond] or taken & (1 << beyond):
+                    continue
+                taken |= 1 << beyond
+            elif covered_by_axis:
+                continue
+            k += 1
+        if k == 0:
+            covered = 0.0
+        elif k <= INEX_MAX:
+            covered = hv_inex_4d(limited, k, ref4)
+        else:
+            covered = hv_4d_in(limited[:k], ref4, X, Xz, links)
+        contribution = box - covered
+        area += contribution
+        upper = F[keep[order[t + 1]], 4] if t + 1 < c else ref[4]
+        total += area * (upper - F[r, 4])
+        if contribution > 0.0:
+            # drop the points p dominates, then put p in place by the 4th objective
+            w = 0
+            pos = -1
+            for j in range(s):
+                if p0 <= S[j, 0] and p1 <= S[j, 1] and p2 <= S[j, 2] and p3 <= S[j, 3]:
+                    continue
+                if pos < 0 and S[j, 3] > p3:
+                    pos = w
+                if w != j:
+                    S[w, 0], S[w, 1], S[w, 2], S[w, 3] = S[j, 0], S[j, 1], S[j, 2], S[j, 3]
+                w += 1
+            if pos < 0:
+                pos = w
+            for j in range(w, pos, -1):
+                S[j, 0], S[j, 1], S[j, 2], S[j, 3] = S[j - 1, 0], S[j - 1, 1], S[j - 1, 2], S[j - 1, 3]
+            S[pos, 0], S[pos, 1], S[pos, 2], S[pos, 3] = p0, p1, p2, p3
+            s = w + 1
+    return total
+
+
+hv_5d_points = jit(_hv_5d_points)
