@@ -1,4 +1,5 @@
-"""Brute-force reference implementations the kernels are checked against."""
+"""Brute-force reference implementations the kernels are checked against, and the awkward
+inputs they are checked on."""
 
 from __future__ import annotations
 
@@ -109,3 +110,12 @@ def hypervolume_by_slicing(F: np.ndarray, ref: np.ndarray) -> float:
         if upper > F[i, -1]:
             total += (upper - F[i, -1]) * hypervolume_by_slicing(F[order[: t + 1], :-1], ref[:-1])
     return total
+
+
+def tie_heavy(rng: np.random.Generator, n: int, m: int, levels: int = 3) -> np.ndarray:
+    """Points on a coarse grid with repeated rows: many equal coordinates and duplicates."""
+    F = rng.integers(0, levels, size=(n, m)).astype(float)
+    if n > 2:
+        F[n // 2] = F[0]
+        F[-1] = F[1]
+    return F

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-from conftest import tie_heavy
-from oracles import hypervolume_by_grid, hypervolume_by_slicing
+from oracles import hypervolume_by_grid, hypervolume_by_slicing, tie_heavy
 
 from dynast_lite._kernels import python_impl
 from dynast_lite._kernels.hypervolume import hv_2d, hv_3d, hv_rec

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-from conftest import tie_heavy
-from oracles import crowding_by_definition
+from oracles import crowding_by_definition, tie_heavy
 
 from dynast_lite._kernels import (
     crowding_distance,

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-from conftest import tie_heavy
-from oracles import constrained_rank_by_peeling, rank_by_peeling
+from oracles import constrained_rank_by_peeling, rank_by_peeling, tie_heavy
 
 from dynast_lite._kernels import constrained_rank, non_dominated_rank, python_impl
 from dynast_lite._kernels.ranking import rank_2d, rank_3d, rank_bitset, rank_nd

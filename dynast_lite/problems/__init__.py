@@ -6,6 +6,7 @@ from .._lazy import lazy_attributes
 _NAMES = {
     "c1_dtlz1": ".constrained:c1_dtlz1",
     "c2_dtlz2": ".constrained:c2_dtlz2",
+    "c3_dtlz4": ".constrained:c3_dtlz4",
     "dtlz1": ".dtlz:dtlz1",
     "dtlz2": ".dtlz:dtlz2",
     "dtlz3": ".dtlz:dtlz3",

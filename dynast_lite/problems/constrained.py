@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..problem import Problem
-from .dtlz import dtlz1, dtlz2
+from .dtlz import dtlz1, dtlz2, dtlz4
 
 
 def c1_dtlz1(n_var: int = 7, n_obj: int = 3) -> Problem:
@@ -45,3 +45,25 @@ def c2_dtlz2(n_var: int = 12, n_obj: int = 3) -> Problem:
         return P[np.linspace(0, P.shape[0] - 1, min(n, P.shape[0])).astype(int)]
 
     return Problem(n_var, n_obj, 0.0, 1.0, evaluate=f, n_constr=1, name="c2_dtlz2", true_front=front)
+
+
+def c3_dtlz4(n_var: int = 12, n_obj: int = 3) -> Problem:
+    """DTLZ4 with one constraint per objective, 1 - f_j^2 / 4 - sum_{i != j} f_i^2 <= 0: the
+    sphere itself is infeasible and the front lies on the constraints' surfaces, each point of
+    DTLZ4's front pushed outwards until the binding constraint (its largest objective's) holds."""
+    base = dtlz4(n_var, n_obj)
+
+    def constraints(F: np.ndarray) -> np.ndarray:
+        sq = F**2
+        return 1.0 - sq / 4.0 - (sq.sum(axis=1, keepdims=True) - sq)
+
+    def f(X):
+        F = base.evaluate_fn(X)
+        return F, constraints(F)
+
+    def front(n: int) -> np.ndarray:
+        P = base.pareto_front(n)
+        scale = np.sqrt((P**2).sum(axis=1) - 0.75 * (P**2).max(axis=1))
+        return P / scale[:, None]
+
+    return Problem(n_var, n_obj, 0.0, 1.0, evaluate=f, n_constr=n_obj, name="c3_dtlz4", true_front=front)
