@@ -19,7 +19,11 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def quartiles(values) -> dict[str, float]:
-    lo, mid, hi = np.percentile(np.asarray(values, dtype=float), [25, 50, 75])
+    """Median and quartiles; with infinite values (a run that never reached its target) the
+    nearest order statistics, since interpolating between two infinities gives NaN."""
+    v = np.asarray(values, dtype=float)
+    method = "linear" if np.isfinite(v).all() else "nearest"
+    lo, mid, hi = np.percentile(v, [25, 50, 75], method=method)
     return {"median": float(mid), "q25": float(lo), "q75": float(hi)}
 
 

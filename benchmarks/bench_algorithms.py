@@ -1,245 +1,251 @@
-"""The remaining algorithms against pymoo 0.6.2 (and CMA-ES also against the ``cma`` package),
-same problems, equal evaluations, same seeds, same process: median [IQR] of the hypervolume
-(reference 1.1 x the true front's nadir) or of the best value, and median wall time.
-
-    python benchmarks/bench_algorithms.py [--seeds 10] [--only unsga3-dtlz1 ...]
-"""
+"""The other algorithms against their peers, same problems, equal evaluations, same process:
+U-NSGA-III, MOEA/D, AGE-MOEA and C-TAEA against pymoo 0.6 (hypervolume: reference 1.1 x the
+true front's nadir, or 1.1 with objectives normalised by it for the constrained problems), GA
+against pymoo (best value), and CMA-ES against pycma (evaluations to reach a target)."""
 
 from __future__ import annotations
 
-import argparse
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-
+import cma
 import numpy as np
-from _common import machine, table
+import pytest
+from _harness import seeded, timed
+from _mode import pick
+from pymoo.algorithms.moo.age import AGEMOEA as PAGE
+from pymoo.algorithms.moo.ctaea import CTAEA as PCTAEA
+from pymoo.algorithms.moo.moead import MOEAD as PMOEAD
+from pymoo.algorithms.moo.unsga3 import UNSGA3 as PUNSGA3
+from pymoo.algorithms.soo.nonconvex.ga import GA as PGA
+from pymoo.optimize import minimize as pymoo_minimize
+from pymoo.problems import get_problem
 
 import dynast_lite as dl
 from dynast_lite.reference_directions import das_dennis
 
+SEEDS = pick(1, 10)
+W = das_dennis(n_partitions=12, n_obj=3)  # 91 directions, given to both
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    ours: Callable[[int], tuple[float, float]]
-    peers: dict[str, Callable[[int], tuple[float, float]]]
-    higher_is_better: bool
+# name: (ours, pymoo name, pymoo kwargs, our algorithm, pymoo algorithm, generations, normalise)
+MOO = {
+    "U-NSGA-III DTLZ1 (7 var)": (
+        lambda: dl.problems.dtlz1(7, 3),
+        "dtlz1",
+        {"n_var": 7, "n_obj": 3},
+        lambda s: dl.algorithms.UNSGA3(pop_size=91, ref_dirs=W, seed=s),
+        lambda: PUNSGA3(ref_dirs=W, pop_size=91),
+        400,
+        False,
+    ),
+    "U-NSGA-III DTLZ2 (12 var)": (
+        lambda: dl.problems.dtlz2(12, 3),
+        "dtlz2",
+        {"n_var": 12, "n_obj": 3},
+        lambda s: dl.algorithms.UNSGA3(pop_size=91, ref_dirs=W, seed=s),
+        lambda: PUNSGA3(ref_dirs=W, pop_size=91),
+        250,
+        False,
+    ),
+    "MOEA/D DTLZ2 (12 var)": (
+        lambda: dl.problems.dtlz2(12, 3),
+        "dtlz2",
+        {"n_var": 12, "n_obj": 3},
+        lambda s: dl.algorithms.MOEAD(ref_dirs=W, seed=s),
+        lambda: PMOEAD(ref_dirs=W),
+        250,
+        False,
+    ),
+    "AGE-MOEA ZDT1 (30 var)": (
+        lambda: dl.problems.zdt1(),
+        "zdt1",
+        {},
+        lambda s: dl.algorithms.AGEMOEA(pop_size=100, seed=s),
+        lambda: PAGE(pop_size=100),
+        200,
+        False,
+    ),
+    "C-TAEA C1-DTLZ1 (7 var)": (
+        lambda: dl.problems.c1_dtlz1(7, 3),
+        "c1dtlz1",
+        {"n_var": 7, "n_obj": 3},
+        lambda s: dl.algorithms.CTAEA(ref_dirs=W, seed=s),
+        lambda: PCTAEA(ref_dirs=W),
+        400,
+        True,
+    ),
+    "C-TAEA C2-DTLZ2 (12 var)": (
+        lambda: dl.problems.c2_dtlz2(12, 3),
+        "c2dtlz2",
+        {"n_var": 12, "n_obj": 3},
+        lambda s: dl.algorithms.CTAEA(ref_dirs=W, seed=s),
+        lambda: PCTAEA(ref_dirs=W),
+        400,
+        True,
+    ),
+    "C-TAEA C3-DTLZ4 (12 var)": (
+        lambda: dl.problems.c3_dtlz4(12, 3),
+        "c3dtlz4",
+        {"n_var": 12, "n_obj": 3},
+        lambda s: dl.algorithms.CTAEA(ref_dirs=W, seed=s),
+        lambda: PCTAEA(ref_dirs=W),
+        400,
+        True,
+    ),
+}
 
 
-def hv_of(problem: dl.Problem):
+def _score(problem: dl.Problem, normalise: bool):
     front = problem.pareto_front(5000)
-    ref = 1.1 * front.max(axis=0)
+    nadir = front.max(axis=0)
+    scale, ref = (nadir, np.full(problem.n_obj, 1.1)) if normalise else (np.ones(problem.n_obj), 1.1 * nadir)
 
-    def score(F: np.ndarray, G: np.ndarray | None = None) -> float:
-        if G is not None and G.size:
-            F = F[(G <= 0).all(axis=1)]
-        return dl.indicators.hypervolume(F, ref) if F.size else 0.0
+    def score(F, G) -> float:
+        F = np.atleast_2d(F)
+        if G is not None and np.size(G):
+            F = F[(np.atleast_2d(G) <= 0).all(axis=1)]
+        return dl.indicators.hypervolume(F / scale, ref) if F.size else 0.0
 
     return score
 
 
-def timed(fn) -> tuple[object, float]:
-    start = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - start
+@pytest.mark.parametrize("impl", ["dynast-lite", "pymoo"])
+@pytest.mark.parametrize("case", list(MOO))
+def test_multi_objective(measure, impl, case):
+    make_problem, pymoo_name, pymoo_kwargs, ours, theirs, gens, normalise = MOO[case]
+    gens = pick(5, gens)
+    problem = make_problem()
+    score = _score(problem, normalise)
+    n_pop = 100 if "ZDT1" in case else 91
+
+    def run(seed):
+        if impl == "dynast-lite":
+            res, t = timed(lambda: dl.minimize(problem, ours(seed), n_evals=n_pop * gens))
+            return score(res.F, res.G), t
+        res, t = timed(
+            lambda: pymoo_minimize(
+                get_problem(pymoo_name, **pymoo_kwargs), theirs(), ("n_gen", gens), seed=seed
+            )
+        )
+        return (score(res.F, res.G) if res.F is not None else 0.0), t
+
+    seeded(measure, f"{case}, {n_pop * gens:,} evaluations", run, SEEDS, "hv")
 
 
-def moo_case(label, ours_problem, pymoo_name, pymoo_kwargs, make_ours, make_pymoo, n_evals, n_gen):
-    from pymoo.optimize import minimize as pymoo_minimize
-    from pymoo.problems import get_problem
+def rastrigin(X: np.ndarray) -> np.ndarray:
+    return 10 * X.shape[1] + (X**2 - 10 * np.cos(2 * np.pi * X)).sum(axis=1)
 
-    score = hv_of(ours_problem)
+
+@pytest.mark.parametrize("impl", ["dynast-lite", "pymoo"])
+def test_ga_rastrigin(measure, impl):
+    budget = pick(2_000, 20_000)
+    problem = dl.Problem(10, 1, -5.12, 5.12, evaluate=rastrigin)
+
+    def run(seed):
+        if impl == "dynast-lite":
+            res, t = timed(
+                lambda: dl.minimize(problem, dl.algorithms.GA(pop_size=100, seed=seed), n_evals=budget)
+            )
+        else:
+            algo = PGA(pop_size=100)
+            res, t = timed(
+                lambda: pymoo_minimize(
+                    get_problem("rastrigin", n_var=10), algo, ("n_evals", budget), seed=seed
+                )
+            )
+        return float(res.F.min()), t
+
+    seeded(measure, f"GA Rastrigin (n 10), {budget:,} evaluations", run, SEEDS, "best_f")
+
+
+N = 10
+FUNCTIONS = {
+    "sphere": lambda X: (X**2).sum(axis=1),
+    "ellipsoid": lambda X: (10 ** (6 * np.arange(N) / (N - 1)) * X**2).sum(axis=1),
+    "rosenbrock": lambda X: (100 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2).sum(axis=1),
+    "rastrigin": rastrigin,
+}
+TARGET = 1e-8
+
+
+def _evals_ours(f, seed: int, budget: int) -> float:
+    algo = dl.algorithms.CMAES(x0=np.zeros(N), sigma0=0.05, seed=seed).setup(dl.Problem(N, 1, -5, 5))
+    spent = 0
+    while spent < budget:
+        X = algo.ask()
+        F = f(X)
+        spent += len(X)
+        algo.tell(X, F[:, None])
+        if F.min() < TARGET:
+            return spent
+    return np.inf
+
+
+def _evals_pycma(f, seed: int, budget: int) -> float:
+    options = {"bounds": [-5, 5], "seed": seed + 1, "verbose": -9, "maxfevals": budget}
+    options.update(tolfun=0, tolx=0, tolfunhist=0)
+    es = cma.CMAEvolutionStrategy(np.zeros(N), 0.5, options)
+    spent = 0
+    while not es.stop():
+        X = es.ask()
+        F = f(np.asarray(X))
+        spent += len(X)
+        es.tell(X, F.tolist())
+        if F.min() < TARGET:
+            return spent
+    return np.inf
+
+
+@pytest.mark.parametrize("impl", ["dynast-lite", "pycma"])
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_cmaes_evaluations_to_target(measure, impl, name):
+    """From x0 = 0 with sigma 0.5 in [-5, 5]^10 (``sigma0=0.05`` of the range): evaluations to
+    reach 1e-8 (inf: not within the budget)."""
+    budget = pick(3_000, 100_000)
+    fn = _evals_ours if impl == "dynast-lite" else _evals_pycma
+
+    def run(seed):
+        evals, t = timed(lambda: fn(FUNCTIONS[name], seed, budget))
+        return evals, t
+
+    seeded(measure, f"CMA-ES {name} (n 10) to 1e-8", run, pick(1, 15), "evaluations")
+
+
+@pytest.mark.parametrize("impl", ["dynast-lite", "pycma"])
+def test_cmaes_integer_ofa_shaped(measure, impl):
+    """45 integer genes in {0, 1, 2} (OFA MobileNetV3's shape), f = sum w_i (x_i - t_i)^2 with
+    weights from 1 to 100: evaluations until the optimum (0) is found, ours against pycma with
+    its integer handling, both from the middle value with a spread of 0.3 of the range."""
+    rng = np.random.default_rng(0)
+    target, weights = rng.integers(0, 3, 45).astype(float), 10 ** rng.uniform(0, 2, 45)
+    budget = pick(2_000, 20_000)
+
+    def f(X):
+        return (weights * (np.rint(X) - target) ** 2).sum(axis=1)
 
     def ours(seed):
-        res, t = timed(lambda: dl.minimize(ours_problem, make_ours(seed), n_evals=n_evals))
-        return score(res.F, res.G), t
+        algo = dl.algorithms.CMAES(x0=np.ones(45), seed=seed).setup(dl.Problem(45, 1, 0, 2, integer=True))
+        spent = 0
+        while spent < budget:
+            X = algo.ask()
+            F = f(X)
+            spent += len(X)
+            algo.tell(X, F[:, None])
+            if F.min() == 0:
+                return spent
+        return np.inf
 
-    def pymoo(seed):
-        res, t = timed(
-            lambda: pymoo_minimize(
-                get_problem(pymoo_name, **pymoo_kwargs), make_pymoo(), ("n_gen", n_gen), seed=seed
-            )
-        )
-        F = res.F if res.F is not None else np.zeros((0, ours_problem.n_obj))
-        G = res.G if res.G is not None and np.size(res.G) else None
-        return score(np.atleast_2d(F), None if G is None else np.atleast_2d(G)), t
+    def pycma(seed):
+        options = {"bounds": [-0.5, 2.5], "integer_variables": list(range(45)), "seed": seed + 1}
+        options.update(verbose=-9, maxfevals=budget, tolfun=0, tolx=0, tolfunhist=0)
+        es = cma.CMAEvolutionStrategy(np.ones(45), 0.9, options)
+        spent = 0
+        while not es.stop():
+            X = es.ask()
+            F = f(np.asarray(X))
+            spent += len(X)
+            es.tell(X, F.tolist())
+            if F.min() == 0:
+                return spent
+        return np.inf
 
-    return Case(label, ours, {"pymoo": pymoo}, True)
-
-
-def cases() -> list[Case]:
-    from pymoo.algorithms.moo.age import AGEMOEA as PAGE
-    from pymoo.algorithms.moo.ctaea import CTAEA as PCTAEA
-    from pymoo.algorithms.moo.moead import MOEAD as PMOEAD
-    from pymoo.algorithms.moo.unsga3 import UNSGA3 as PUNSGA3
-
-    W = das_dennis(n_partitions=12, n_obj=3)  # 91 directions
-    out = [
-        moo_case(
-            "U-NSGA-III DTLZ1 (7 var, 400 gen)",
-            dl.problems.dtlz1(7, 3),
-            "dtlz1",
-            {"n_var": 7, "n_obj": 3},
-            lambda s: dl.algorithms.UNSGA3(pop_size=91, ref_dirs=W, seed=s),
-            lambda: PUNSGA3(ref_dirs=W, pop_size=91),
-            91 * 400,
-            400,
-        ),
-        moo_case(
-            "U-NSGA-III DTLZ2 (12 var, 250 gen)",
-            dl.problems.dtlz2(12, 3),
-            "dtlz2",
-            {"n_var": 12, "n_obj": 3},
-            lambda s: dl.algorithms.UNSGA3(pop_size=91, ref_dirs=W, seed=s),
-            lambda: PUNSGA3(ref_dirs=W, pop_size=91),
-            91 * 250,
-            250,
-        ),
-        moo_case(
-            "MOEA/D DTLZ2 (12 var, 250 gen)",
-            dl.problems.dtlz2(12, 3),
-            "dtlz2",
-            {"n_var": 12, "n_obj": 3},
-            lambda s: dl.algorithms.MOEAD(ref_dirs=W, seed=s),
-            lambda: PMOEAD(ref_dirs=W),
-            91 * 250,
-            250,
-        ),
-        moo_case(
-            "AGE-MOEA ZDT1 (30 var, 200 gen)",
-            dl.problems.zdt1(),
-            "zdt1",
-            {},
-            lambda s: dl.algorithms.AGEMOEA(pop_size=100, seed=s),
-            lambda: PAGE(pop_size=100),
-            100 * 200,
-            200,
-        ),
-        moo_case(
-            "C-TAEA C2-DTLZ2 (12 var, 300 gen)",
-            dl.problems.c2_dtlz2(12, 3),
-            "c2dtlz2",
-            {"n_var": 12, "n_obj": 3},
-            lambda s: dl.algorithms.CTAEA(ref_dirs=W, seed=s),
-            lambda: PCTAEA(ref_dirs=W),
-            91 * 300,
-            300,
-        ),
-    ]
-    out += single_objective_cases()
-    return out
-
-
-def single_objective_cases() -> list[Case]:
-    from pymoo.algorithms.soo.nonconvex.cmaes import CMAES as PCMAES
-    from pymoo.algorithms.soo.nonconvex.ga import GA as PGA
-    from pymoo.optimize import minimize as pymoo_minimize
-    from pymoo.problems import get_problem
-
-    def rastrigin(X):
-        return 10 * X.shape[1] + (X**2 - 10 * np.cos(2 * np.pi * X)).sum(axis=1)
-
-    def rosenbrock(X):
-        return (100 * (X[:, 1:] - X[:, :-1] ** 2) ** 2 + (1 - X[:, :-1]) ** 2).sum(axis=1)
-
-    ras = dl.Problem(10, 1, -5.12, 5.12, evaluate=rastrigin)
-    ros = dl.Problem(10, 1, -2.048, 2.048, evaluate=rosenbrock)
-
-    def ga_ours(seed):
-        res, t = timed(lambda: dl.minimize(ras, dl.algorithms.GA(pop_size=100, seed=seed), n_evals=20_000))
-        return float(res.F.min()), t
-
-    def ga_pymoo(seed):
-        res, t = timed(
-            lambda: pymoo_minimize(
-                get_problem("rastrigin", n_var=10), PGA(pop_size=100), ("n_evals", 20_000), seed=seed
-            )
-        )
-        return float(res.F.min()), t
-
-    def x0(seed):
-        return np.random.default_rng(1000 + seed).uniform(-2.048, 2.048, 10)
-
-    def cma_ours(seed):
-        algo = dl.algorithms.CMAES(x0=x0(seed), sigma0=0.25, seed=seed)
-        res, t = timed(lambda: dl.minimize(ros, algo, n_evals=10_000))
-        return float(res.F.min()), t
-
-    def cma_pymoo(seed):
-        res, t = timed(
-            lambda: pymoo_minimize(
-                get_problem("rosenbrock", n_var=10),
-                PCMAES(x0=x0(seed), sigma=0.25 * 4.096),
-                ("n_evals", 10_000),
-                seed=seed,
-            )
-        )
-        return float(res.F.min()), t
-
-    def cma_package(seed):
-        import cma
-
-        def run():
-            es = cma.CMAEvolutionStrategy(
-                x0(seed),
-                0.25 * 4.096,
-                {"bounds": [-2.048, 2.048], "seed": seed + 1, "maxfevals": 10_000, "verbose": -9},
-            )
-            while not es.stop():
-                X = es.ask()
-                es.tell(X, rosenbrock(np.asarray(X)).tolist())
-            return es.result.fbest
-
-        best, t = timed(run)
-        return float(best), t
-
-    return [
-        Case("GA Rastrigin (n 10, 20,000 evals)", ga_ours, {"pymoo": ga_pymoo}, False),
-        Case(
-            "CMA-ES Rosenbrock (n 10, 10,000 evals)",
-            cma_ours,
-            {"pymoo": cma_pymoo, "cma": cma_package},
-            False,
-        ),
-    ]
-
-
-def run(seeds: int, only: list[str]) -> None:
-    rows = []
-    for case in cases():
-        if only and not any(o.lower() in case.name.lower() for o in only):
-            continue
-        results = {"ours": [case.ours(s) for s in range(seeds)]}
-        for peer, fn in case.peers.items():
-            results[peer] = [fn(s) for s in range(seeds)]
-        fmt = "{:.4f}" if case.higher_is_better else "{:.3g}"
-        for who, res in results.items():
-            v = np.array([r[0] for r in res])
-            t = np.array([r[1] for r in res])
-            t_ours = np.median([r[1] for r in results["ours"]])
-            lo, mid, hi = (fmt.format(p) for p in np.percentile(v, [25, 50, 75]))
-            q = f"{mid} [{lo}, {hi}]"
-            rows.append(
-                [
-                    case.name if who == "ours" else "",
-                    who,
-                    q,
-                    f"{np.median(t):.3f}",
-                    "" if who == "ours" else f"{t_ours / np.median(t):.3f}",
-                ]
-            )
-    print(
-        f"\n{seeds} seeds: median [IQR]; HV (higher is better) for multi-objective, best f "
-        f"(lower is better) for single-objective\n"
-    )
-    print(table(["case", "who", "quality", "seconds", "ours/peer time"], rows))
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--only", nargs="*", default=[])
-    args = parser.parse_args()
-    print(machine())
-    run(args.seeds, args.only)
+    fn = ours if impl == "dynast-lite" else pycma
+    group = "CMA-ES integer, OFA-shaped (45 genes in {0, 1, 2}) to the optimum"
+    seeded(measure, group, lambda seed: timed(lambda: fn(seed)), pick(1, 15), "evaluations")

@@ -1,39 +1,41 @@
-"""What a distributed search costs: the same LINAS run in one process and on two ranks
-(torchrun and mpirun), on the embedded digits supernet (real sub-networks, random weights, so no
-training enters the timing) and on the toy supernet of the tests, whose measurements take
-microseconds, so that its difference is the protocol's own overhead per batch.
-
-Each run is a fresh ``dynast-lite search`` process; the time is the search's own ("measured in
-N s" is not precise enough, so the results file's first and last row dates are used: from the
-first measured sub-network to the last). Needs the evaluators and mpich (``pip install -e
-".[test]" -e ./evaluators``).
-
-    python benchmarks/bench_distributed.py [--repeats 3]
-"""
+"""What a distributed search costs: the same LINAS run in one process and on two ranks (torchrun
+and mpirun), on the embedded digits supernet (real sub-networks, random weights, no training in
+the timing) and on the toy supernet of the tests, whose measurements take microseconds, so that
+its difference is the protocol's own overhead. Each run is a fresh ``dynast-lite search``; the
+time is the search's own, from the first measured row to the last (start-up excluded). Needs the
+evaluators and mpich."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
+import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
-from _common import machine, table
+import pytest
+from _mode import pick
 
 from dynast_lite.results import read_results
 
+pytest.importorskip("torch")
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CASES = {
     "digits": ["--supernet", "elastic_cnn_digits", "--random_weights", "--inner_evals", "1000"],
     "toy": ["--supernet", "toy_supernet:factory", "--inner_evals", "300"],
 }
-BUDGET = ["--num_evals", "60", "--population", "10", "--no_plots"]
+EVALS = pick(20, 60)
+BUDGET = ["--num_evals", str(EVALS), "--population", "10", "--no_plots"]
+MODES = {
+    "dynast-lite, one process, 2 threads": ("single", 2),
+    "dynast-lite, one process, 1 thread": ("single", 1),
+    "dynast-lite, torchrun 2 ranks, 1 thread each": ("torchrun", 1),
+    "dynast-lite, mpirun 2 ranks, 1 thread each": ("mpirun", 1),
+}
 
 
 def _port() -> int:
@@ -47,7 +49,6 @@ def _run(mode: str, case: str, folder: Path, threads: int) -> float:
     out.unlink(missing_ok=True)
     Path(f"{out}.meta.json").unlink(missing_ok=True)
     cli = [
-        sys.executable,
         "-m",
         "dynast_lite.cli",
         "search",
@@ -55,53 +56,43 @@ def _run(mode: str, case: str, folder: Path, threads: int) -> float:
         *BUDGET,
         "--results_path",
         str(out),
+        "--cache_dir",
+        str(folder),
     ]
-    cli += ["--cache_dir", str(folder)]
     if mode == "torchrun":
-        cmd = [str(BIN / "torchrun"), "--nproc_per_node", "2", "--master_port", str(_port()), *cli[1:]]
-        cmd += ["--distributed"]
+        cmd = [
+            str(BIN / "torchrun"),
+            "--nproc_per_node",
+            "2",
+            "--master_port",
+            str(_port()),
+            *cli,
+            "--distributed",
+        ]
     elif mode == "mpirun":
-        cmd = [str(BIN / "mpirun"), "-np", "2", "-env", "MASTER_PORT", str(_port()), *cli, "--distributed"]
+        mpirun = shutil.which("mpirun", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+        if mpirun is None:
+            pytest.skip("mpirun is not installed")
+        cmd = [mpirun, "-np", "2", "-env", "MASTER_PORT", str(_port()), sys.executable, *cli, "--distributed"]
     else:
-        cmd = cli
+        cmd = [sys.executable, *cli]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"), OMP_NUM_THREADS=str(threads))
     subprocess.run(cmd, cwd=folder, env=env, check=True, capture_output=True, timeout=900)
     dates = [dt.datetime.fromisoformat(r.date) for r in read_results(out)]
     return (dates[-1] - dates[0]).total_seconds()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=3)
-    repeats = parser.parse_args().repeats
-    print(machine())
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for case in CASES:
-            modes = [("one process", "single", 2), ("one process", "single", 1)]
-            modes += [("torchrun, 2 ranks", "torchrun", 1), ("mpirun, 2 ranks", "mpirun", 1)]
-            base = None
-            for label, mode, threads in modes:
-                times = [_run(mode, case, folder, threads) for _ in range(repeats)]
-                t = float(np.median(times))
-                base = t if base is None else base
-                per_batch = t / 6  # 60 validations in batches of 10
-                rows.append([case, label, threads, f"{t:.2f}", f"{per_batch * 1000:.0f}", f"{t / base:.2f}"])
-    print(
-        table(
-            [
-                "supernet",
-                "run",
-                "threads/rank",
-                "search s (median)",
-                "ms per batch of 10",
-                "vs one process, 2 threads",
-            ],
-            rows,
-        )
-    )
+@pytest.mark.parametrize("impl", list(MODES))
+@pytest.mark.parametrize("case", list(CASES))
+def test_distributed_search(measure, tmp_path, impl, case):
+    mode, threads = MODES[impl]
+    times = []
 
+    def runs():
+        times.clear()
+        times.extend(_run(mode, case, tmp_path, threads) for _ in range(pick(1, 3)))
 
-if __name__ == "__main__":
-    main()
+    measure(runs, f"{case} supernet: LINAS, {EVALS} validations in batches of 10", rounds=1)
+    info = measure.benchmark.extra_info
+    info["seconds_per_seed"] = float(np.median(times))  # the search's own time, compare.py's column
+    info["ms_per_batch_of_10"] = 1000 * float(np.median(times)) / (EVALS / 10)

@@ -1,82 +1,41 @@
 """Every registered algorithm on the 45-gene OFA MobileNetV3 space (surrogate objectives from
-real ImageNet measurements, ``_ofa_surrogate.py``) for 250 evaluations, as DyNAS-T runs them:
-one objective (top-1) for ga/cmaes, two (top-1, MACs) for nsga2/age, three (top-1, MACs,
-params) for unsga3/ctaea/moead. Checks the budget is kept and every candidate is integer and
-new, and reports the quality reached (best top-1, or hypervolume against the worst of 20,000
-random sub-networks), 10 seeds.
-
-    python benchmarks/bench_ofa_all_algorithms.py [--seeds 10]
-"""
+real ImageNet measurements) for 250 evaluations, as DyNAS-T runs them: one objective (top-1) for
+ga and cmaes, two (top-1, MACs) for nsga2 and age, three (+ params) for unsga3, ctaea and moead.
+Each keeps the budget and asks for integer, new candidates only; quality: best top-1, or
+hypervolume against the worst of 20,000 random sub-networks."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
-from _common import median_iqr, seeded_main, table
+import pytest
+from _harness import seeded, timed
+from _mode import pick
 from _ofa_surrogate import ofa_problem
 
 import dynast_lite as dl
 from dynast_lite.algorithms import ALGORITHMS
+from dynast_lite.algorithms.registry import objective_range
 
 
-def run(seeds: int) -> None:
-    rows = []
-    for name, cls in ALGORITHMS.items():
-        lo, hi = cls.n_obj_range
-        n_obj = lo if hi == lo or lo > 1 else 2
-        base, space = ofa_problem(n_obj)
-        ref = base.evaluate(space.sample(20_000, np.random.default_rng(99)))[0].max(axis=0)
-        evals, unique, integral, quality, seconds = [], [], [], [], []
-        for seed in range(seeds):
-            seen: list[np.ndarray] = []
+@pytest.mark.parametrize("name", list(ALGORITHMS))
+def test_every_algorithm_on_the_ofa_space(measure, name):
+    lo, hi = objective_range(name)
+    n_obj = lo if hi == lo or lo > 1 else 2
+    base, space = ofa_problem(n_obj)
+    ref = base.evaluate(space.sample(20_000, np.random.default_rng(99)))[0].max(axis=0)
 
-            def record(X, seen=seen, base=base):
-                seen.append(X)
-                return base.evaluate_fn(X)
-
-            problem = dl.Problem(base.n_var, n_obj, base.xl, base.xu, evaluate=record, integer=True)
-            start = time.perf_counter()
-            res = dl.minimize(problem, dl.make_algorithm(name, pop_size=50, seed=seed), n_evals=250)
-            seconds.append(time.perf_counter() - start)
-            X = np.concatenate(seen)
-            evals.append(X.shape[0])
-            unique.append(len({r.tobytes() for r in X}))
-            integral.append(bool((X == np.rint(X)).all()))
-            if n_obj == 1:
-                quality.append(-res.F.min())
-            else:
-                quality.append(dl.indicators.hypervolume(res.F, ref))
-        q = median_iqr(quality, 2)
-        rows.append(
-            [
-                name,
-                n_obj,
-                f"{min(evals)}-{max(evals)}",
-                f"{min(unique)}",
-                all(integral),
-                "top-1 %" if n_obj == 1 else "HV",
-                q,
-                f"{np.median(seconds):.3f}",
-            ]
+    def run(seed):
+        seen: list[np.ndarray] = []
+        problem = dl.Problem(
+            base.n_var, n_obj, base.xl, base.xu, evaluate=lambda X: seen.append(X) or base.evaluate_fn(X),
+            integer=True,
+        )  # fmt: skip
+        res, t = timed(
+            lambda: dl.minimize(problem, dl.make_algorithm(name, pop_size=50, seed=seed), n_evals=250)
         )
-    print(f"\nEvery algorithm, pop 50, 250 evaluations, {seeds} seeds\n")
-    print(
-        table(
-            [
-                "algorithm",
-                "objectives",
-                "evaluations",
-                "min unique",
-                "all integer",
-                "metric",
-                "median [IQR]",
-                "seconds",
-            ],
-            rows,
-        )
-    )
+        X = np.concatenate(seen)
+        assert X.shape[0] == 250 and len({r.tobytes() for r in X}) == 250 and (X == np.rint(X)).all()
+        return (-res.F.min() if n_obj == 1 else dl.indicators.hypervolume(res.F, ref)), t
 
-
-if __name__ == "__main__":
-    seeded_main(run, 10)
+    seeded(measure, "every algorithm, OFA space, 250 evaluations", run, pick(1, 10), "quality")
+    measure.benchmark.extra_info["objectives"] = n_obj

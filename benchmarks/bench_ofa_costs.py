@@ -1,26 +1,27 @@
-"""MACs + params of OFA sub-networks: lookup tables vs building and profiling each sub-network
-(DyNAS-T's way), and latency repeatability on this CPU.
-
-python benchmarks/bench_ofa_costs.py [--configs 20]
-
-Needs dynast-lite-evaluators (pip install -e "./evaluators[bench]" for torchprofile, which
-DyNAS-T 1.6 calls). Random weights: MACs, params and latency do not depend on weight values.
-"""
+"""MACs + params of OFA sub-networks: our lookup tables (one config at a time, and 1,000 in one
+call) against what DyNAS-T 1.6 does per config (cut the sub-network out, profile it with
+torchprofile) and against cutting out + our exact counter; then latency repeatability of one
+MobileNetV3 sub-network on this CPU. Random weights: costs and latency do not depend on them.
+Needs the evaluators (and torchprofile, ``pip install -e "./evaluators[bench]"``, for DyNAS-T's
+way; that case skips without it)."""
 
 from __future__ import annotations
 
-import argparse
-import tempfile
-import time
+import importlib.util
 import warnings
 
 import numpy as np
-import torch
-from _common import machine, table
+import pytest
+from _harness import quartiles
+from _mode import pick
 
-import dynast_evaluators as de
-from dynast_evaluators.measure import count_macs, count_params, measure_latency
+torch = pytest.importorskip("torch")
+de = pytest.importorskip("dynast_evaluators")
 
+from dynast_evaluators.measure import count_macs, count_params, measure_latency  # noqa: E402
+
+OFA = ["ofa_mbv3_d234_e346_k357_w1.0", "ofa_proxyless_d234_e346_k357_w1.3", "ofa_resnet50"]
+SUPERNETS = pick(OFA[:1], OFA)
 ISSUE_CONFIG = {
     "ks": [5, 7, 5, 5, 3, 3, 3, 7, 5, 5, 3, 7, 7, 3, 3, 3, 5, 5, 5, 5],
     "e": [4, 3, 4, 4, 4, 6, 3, 4, 4, 3, 4, 3, 3, 6, 6, 6, 4, 3, 4, 4],
@@ -28,96 +29,81 @@ ISSUE_CONFIG = {
     "wid": None,
     "r": [224],
 }
+IMPLS = ["dynast-lite lookup, one by one", "dynast-lite lookup, batch of 1,000", "cut out + exact count"]
+IMPLS += ["DyNAS-T way (cut out + torchprofile)"]
 
 
-def dynast_way(ev, config) -> tuple[int, int]:
-    """What DyNAS-T 1.6 does per config: cut the sub-network out, profile it with torchprofile."""
-    from torchprofile import profile_macs
-
-    warnings.filterwarnings("ignore", message="No handlers found")
-
-    sub = ev.subnet(config)
-    macs = profile_macs(sub, torch.zeros(1, 3, 224, 224))
-    return macs, sum(p.numel() for p in sub.parameters())
-
-
-def our_counter(ev, config) -> tuple[int, int]:
-    sub = ev.subnet(config)
-    return count_macs(sub, torch.zeros(1, 3, 224, 224)), count_params(sub)
-
-
-def per_config(fn, configs) -> float:
-    start = time.perf_counter()
-    for c in configs:
-        fn(c)
-    return (time.perf_counter() - start) / len(configs)
-
-
-def costs(n_configs: int, cache: str) -> None:
-    rows = []
-    for name in [n for n in de.list_supernets() if n.startswith("ofa_")]:
-        start = time.perf_counter()
+@pytest.fixture(scope="module")
+def evaluators(tmp_path_factory):
+    cache = str(tmp_path_factory.mktemp("tables"))
+    out = {}
+    for name in SUPERNETS:
         ev = de.load_supernet(name, pretrained=False, cache_dir=cache)
-        configs = ev.space.decode(ev.space.sample(n_configs, np.random.default_rng(0)))
-        ev.exact(configs[:1])
-        build = time.perf_counter() - start
-        ev.supernet  # noqa: B018  (built outside the timings)
-        batch = ev.space.decode(ev.space.sample(1000, np.random.default_rng(1)))
-        t_one = per_config(lambda c, ev=ev: ev.measure([c], ["macs", "params"]), configs)
-        start = time.perf_counter()
-        ev.measure(batch, ["macs", "params"])
-        t_batch = (time.perf_counter() - start) / len(batch)
-        t_ours = per_config(lambda c, ev=ev: our_counter(ev, c), configs)
-        t_dynast = per_config(lambda c, ev=ev: dynast_way(ev, c), configs)
-        torchprofile_extra = np.mean(
-            [dynast_way(ev, c)[0] - our_counter(ev, c)[0] for c in configs[: min(5, n_configs)]]
-        )
-        rows.append(
-            [
-                name,
-                f"{build:.2f}",
-                f"{t_one * 1e6:.0f}",
-                f"{t_batch * 1e6:.1f}",
-                f"{t_ours:.3f}",
-                f"{t_dynast:.3f}",
-                f"{t_dynast / t_one:,.0f}x",
-                f"{torchprofile_extra / 1e6:+.1f} M",
-            ]
-        )
-    print(f"\nMACs + params per config ({n_configs} random configs; batch: 1,000 in one call)\n")
-    header = ["supernet", "table build s (once)", "table us/config", "table batched us/config"]
-    header += ["build + count s", "DyNAS-T (torchprofile) s", "DyNAS-T / table", "torchprofile extra MACs"]
-    print(table(header, rows))
+        ev.exact(ev.space.decode(ev.space.sample(1, np.random.default_rng(0))))  # build the table
+        ev.supernet  # noqa: B018 - built outside the timings
+        out[name] = ev
+    return out
 
 
-def latency(repeats: int) -> None:
-    ev = de.load_supernet("ofa_mbv3_d234_e346_k357_w1.0", pretrained=False)
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("name", SUPERNETS)
+def test_macs_and_params(measure, evaluators, impl, name):
+    ev = evaluators[name]
+    configs = ev.space.decode(ev.space.sample(pick(3, 20), np.random.default_rng(0)))
+    batch = ev.space.decode(ev.space.sample(1_000, np.random.default_rng(1)))
+    r = configs[0]["r"][0] if "r" in configs[0] else 224
+    x = torch.zeros(1, 3, r, r)
+    if impl.startswith("DyNAS-T"):
+        if importlib.util.find_spec("torchprofile") is None:
+            pytest.skip("torchprofile is not installed")
+        from torchprofile import profile_macs
+
+        warnings.filterwarnings("ignore", message="No handlers found")
+
+        def fn():
+            for c in configs:
+                sub = ev.subnet(c)
+                profile_macs(sub, x), sum(p.numel() for p in sub.parameters())
+    elif impl == "cut out + exact count":
+
+        def fn():
+            for c in configs:
+                sub = ev.subnet(c)
+                count_macs(sub, x), count_params(sub)
+    elif "batch" in impl:
+
+        def fn():
+            ev.measure(batch, ["macs", "params"])
+    else:
+
+        def fn():
+            for c in configs:
+                ev.measure([c], ["macs", "params"])
+
+    n = len(batch) if "batch" in impl else len(configs)
+    measure(fn, f"{name}: MACs + params", rounds=pick(1, 3), configs_per_call=n)
+    seconds = measure.benchmark.stats.stats.median if measure.benchmark.stats else None
+    if seconds is not None:
+        measure.benchmark.extra_info["seconds_per_config"] = seconds / n
+
+
+def test_latency_repeatability(measure, evaluators):
+    ev = evaluators[SUPERNETS[0]]
     sub = ev.subnet(ISSUE_CONFIG)
-    rows = []
     medians = []
-    for i in range(repeats):
-        r = measure_latency(sub, torch.zeros(1, 3, 224, 224), batch_size=1, warmup=10, repeats=50)
-        medians.append(r.median_ms)
-        rows.append([i + 1, f"{r.median_ms:.2f}", f"{r.p10_ms:.2f}", f"{r.p90_ms:.2f}", f"{r.std_ms:.2f}"])
+
+    def runs():
+        medians.clear()
+        for _ in range(pick(2, 5)):
+            medians.append(
+                measure_latency(
+                    sub, torch.zeros(1, 3, 224, 224), batch_size=1, warmup=10, repeats=50
+                ).median_ms
+            )
+
+    measure(runs, "latency of one MobileNetV3-w1.0 sub-network, batch 1, CPU", rounds=1)
     m = np.array(medians)
-    print(
-        f"\nLatency of the issue's MobileNetV3-w1.0 sub-network, batch 1, {r.device}, {r.dtype}, "
-        f"{r.threads} threads, 10 warm-up + 50 timed passes, {repeats} measurements\n"
-    )
-    print(table(["run", "median ms", "p10 ms", "p90 ms", "std ms"], rows))
-    print(
-        f"\nspread of the medians: {m.min():.2f}-{m.max():.2f} ms, "
-        f"(max-min)/median {100 * (m.max() - m.min()) / np.median(m):.1f}%, "
-        f"CV {100 * m.std() / m.mean():.1f}%"
-    )
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--configs", type=int, default=20)
-    parser.add_argument("--latency-runs", type=int, default=5)
-    args = parser.parse_args()
-    print(machine() + f", torch {torch.__version__}, {torch.get_num_threads()} threads")
-    with tempfile.TemporaryDirectory() as cache:
-        costs(args.configs, cache)
-    latency(args.latency_runs)
+    info = measure.benchmark.extra_info
+    info.update({f"median_ms_{k}": v for k, v in quartiles(m).items()})
+    info["cv_percent"] = float(100 * m.std() / m.mean())
+    info["threads"] = torch.get_num_threads()

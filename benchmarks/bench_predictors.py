@@ -1,99 +1,82 @@
-"""Predictor quality on the 725 real ImageNet measurements in ../shared/data: Kendall tau and
-MAE of top-1 on held-out rows, ours against DyNAS-T 1.6's predictor re-created with
-scikit-learn (non-constant one-hot columns; Ridge with alpha 0.1..10 step 0.1 and RBF SVR
-(gamma 'auto', epsilon 0) with C 1..100 step 1, each by 5-fold GridSearchCV scored by MAPE, the
-better of the two kept; labels scaled by a power of ten), same splits, same process.
-
-The last row gives our predictor what LINAS gives it: the exact MACs and parameter counts as
-extra inputs. Training sizes 50, 100 and 200 take 10 random splits each (the rest is the test set); "all"
-is a 5-fold cross-validation (580 rows to train, 145 to test). Fit time on all 725 rows is
-reported at the end.
-
-    python benchmarks/bench_predictors.py [--repeats 10] [--coarse]
-"""
+"""Predictor quality on the 725 real ImageNet measurements in ../shared/data: Kendall tau of
+top-1 on held-out rows, ours against DyNAS-T 1.6's predictor re-created with scikit-learn
+(non-constant one-hot columns; ridge with alpha 0.1..10 and RBF SVR with C 1..100, each by
+5-fold grid search scored by MAPE, the better kept; every grid value unless quick), same splits,
+same process, and the time to fit on all 725 rows. "+ exact" gives ours what LINAS gives it:
+the exact MACs and parameter counts as extra inputs. Training sizes 50, 100 and 200 take 10
+random splits each (the rest is the test set); "all" is a 5-fold cross-validation."""
 
 from __future__ import annotations
 
-import argparse
-import time
 import warnings
 
 import numpy as np
-from _common import machine, table
+import pytest
 from _dynast import DynastPredictor
-from _ofa_surrogate import SPACE, OFASpace, load_measurements
+from _harness import quartiles
+from _mode import QUICK, pick
+from _ofa_surrogate import DATA, SPACE, OFASpace, load_measurements
 
 import dynast_lite as dl
-from dynast_lite.predictors import AutoPredictor, KernelRidge, Ridge, kendall_tau
+from dynast_lite.predictors import AutoPredictor, kendall_tau
+
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data not present")
+
+SIZES = pick([50], [50, 100, 200, None])
+REPEATS = pick(2, 10)
+MODELS = {
+    "dynast-lite AutoPredictor": (AutoPredictor, "masked"),
+    "dynast-lite AutoPredictor + exact MACs, params": (AutoPredictor, "masked + exact"),
+    "DyNAS-T predictor (sklearn grid)": (lambda: DynastPredictor(coarse=QUICK), "plain"),
+}
 
 
-def splits(n: int, size: int | None, repeats: int, rng: np.random.Generator):
-    if size is None:
-        folds = np.array_split(rng.permutation(n), 5)
-        for k in range(5):
-            yield np.concatenate([f for j, f in enumerate(folds) if j != k]), folds[k]
-        return
-    for _ in range(repeats):
-        perm = rng.permutation(n)
-        yield perm[:size], perm[size:]
-
-
-def run(repeats: int, coarse: bool) -> None:
-    masked = OFASpace(SPACE)
-    plain = dl.SearchSpace(SPACE)  # DyNAS-T's one-hot, blocks beyond the depth not masked
+@pytest.fixture(scope="module")
+def data():
+    masked, plain = OFASpace(SPACE), dl.SearchSpace(SPACE)
     X, top1, macs, params = load_measurements(masked)
     E = np.log(np.column_stack([macs, params]))
     feats = {"masked": masked.features(X), "plain": plain.features(X)}
-    # as LINAS feeds them: the exact MACs and parameter counts, log-scaled and standardised
-    # (on all rows here; they are known for every sub-network without validating it)
+    # the exact MACs and parameter counts, log-scaled and standardised, as LINAS feeds them
     feats["masked + exact"] = np.c_[feats["masked"], (E - E.mean(axis=0)) / E.std(axis=0)]
-    models = {
-        "DyNAS-T (sklearn grid)": (lambda: DynastPredictor(coarse), "plain"),
-        "ours: AutoPredictor": (lambda: AutoPredictor(), "masked"),
-        "ours: KernelRidge": (lambda: KernelRidge(), "masked"),
-        "ours: Ridge (GCV)": (lambda: Ridge(), "masked"),
-        "ours: AutoPredictor, unmasked": (lambda: AutoPredictor(), "plain"),
-        "ours: AutoPredictor + exact MACs, params": (lambda: AutoPredictor(), "masked + exact"),
-    }
-    rows = []
-    for size in (50, 100, 200, None):
-        rng = np.random.default_rng(0)
-        result = {name: ([], []) for name in models}
-        for train, test in splits(len(top1), size, repeats, rng):
-            for name, (make, kind) in models.items():
-                Phi = feats[kind]
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    pred = make().fit(Phi[train], top1[train]).predict(Phi[test])
-                result[name][0].append(kendall_tau(pred, top1[test]))
-                result[name][1].append(float(np.abs(pred - top1[test]).mean()))
-        for name, (taus, maes) in result.items():
-            rows.append(
-                [
-                    "all (5-fold)" if size is None else size,
-                    name,
-                    f"{np.mean(taus):.3f} ± {np.std(taus):.3f}",
-                    f"{np.mean(maes):.3f}",
-                ]
-            )
-        print(f"size {size} done", flush=True)
-    print("\nTop-1 prediction on held-out rows: Kendall tau (mean ± sd over splits) and MAE (points)\n")
-    print(table(["train rows", "predictor", "tau", "MAE"], rows))
-    times = []
-    for name, (make, kind) in models.items():
-        start = time.perf_counter()
+    return feats, top1
+
+
+def _splits(n: int, size: int | None, rng: np.random.Generator):
+    if size is None:
+        folds = np.array_split(rng.permutation(n), 5)
+        return [(np.concatenate([f for j, f in enumerate(folds) if j != k]), folds[k]) for k in range(5)]
+    return [tuple(np.split(rng.permutation(n), [size])) for _ in range(REPEATS)]
+
+
+@pytest.mark.parametrize("impl", list(MODELS))
+@pytest.mark.parametrize("size", SIZES, ids=[str(s or "all") for s in SIZES])
+def test_rank_quality(measure, data, impl, size):
+    feats, top1 = data
+    make, kind = MODELS[impl]
+    taus = []
+
+    def every_split():
+        taus.clear()
+        for train, test in _splits(len(top1), size, np.random.default_rng(0)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pred = make().fit(feats[kind][train], top1[train]).predict(feats[kind][test])
+            taus.append(kendall_tau(pred, top1[test]))
+
+    measure(every_split, f"predictor tau, {size or 'all (5-fold)'} training rows", rounds=1)
+    measure.benchmark.extra_info.update({f"tau_{k}": v for k, v in quartiles(taus).items()})
+
+
+@pytest.mark.parametrize("impl", list(MODELS))
+def test_fit_time(measure, data, impl):
+    feats, top1 = data
+    make, kind = MODELS[impl]
+    n = pick(100, len(top1))
+
+    def fit():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            make().fit(feats[kind], top1)
-        times.append([name, f"{time.perf_counter() - start:.2f}"])
-    print("\nFit on all 725 rows\n")
-    print(table(["predictor", "seconds"], times))
+            make().fit(feats[kind][:n], top1[:n])
 
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--coarse", action="store_true", help="DyNAS-T grids with every tenth value")
-    args = parser.parse_args()
-    print(machine())
-    run(args.repeats, args.coarse)
+    measure(fit, f"predictor fit on {n} rows", rounds=pick(1, 3))
