@@ -15,9 +15,11 @@ import pytest
 from _dynast import DynastPredictor, dynast_nsga2
 from _harness import seeded, timed
 from _mode import pick
-from _ofa_surrogate import OFASurrogateEvaluator
+from _ofa_surrogate import OFASurrogateEvaluator, needs_data
 
 import dynast_lite as dl
+
+pytestmark = needs_data
 
 BUDGET = pick(60, 500)
 POP = pick(20, 50)

@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 from _harness import seeded, timed
 from _mode import pick
-from _ofa_surrogate import ofa_problem
+from _ofa_surrogate import needs_data, ofa_problem
 
 import dynast_lite as dl
 from dynast_lite.algorithms import ALGORITHMS
 from dynast_lite.algorithms.registry import objective_range
+
+pytestmark = needs_data
 
 
 @pytest.mark.parametrize("name", list(ALGORITHMS))

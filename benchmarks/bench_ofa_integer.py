@@ -12,11 +12,13 @@ import pytest
 from _dynast import dynast_nsga2
 from _harness import seeded, timed
 from _mode import pick
-from _ofa_surrogate import ofa_problem
+from _ofa_surrogate import needs_data, ofa_problem
 from pymoo.core.problem import Problem as PymooProblem
 from pymoo.optimize import minimize as pymoo_minimize
 
 import dynast_lite as dl
+
+pytestmark = needs_data
 
 SEEDS = pick(1, 10)
 BUDGETS = pick([250], [250, 5_000])

@@ -15,12 +15,12 @@ import pytest
 from _dynast import DynastPredictor
 from _harness import quartiles
 from _mode import QUICK, pick
-from _ofa_surrogate import DATA, SPACE, OFASpace, load_measurements
+from _ofa_surrogate import SPACE, OFASpace, load_measurements, needs_data
 
 import dynast_lite as dl
 from dynast_lite.predictors import AutoPredictor, kendall_tau
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data not present")
+pytestmark = needs_data
 
 SIZES = pick([50], [50, 100, 200, None])
 REPEATS = pick(2, 10)
