@@ -90,6 +90,26 @@ def test_kernel_ridge_equals_a_direct_solve(rng):
     assert np.allclose(model.predict(X), K @ dual + y.mean())
 
 
+@pytest.mark.parametrize("alpha", [0.3, None])
+def test_kernel_ridge_std_is_the_gaussian_process_posterior(rng, alpha):
+    """Oracle: the posterior of a GP with kernel s^2 k and noise s^2 alpha, by explicit
+    inverses, s^2 = y' (K + alpha I)^-1 y / n."""
+    X, y = data(rng, n=40)
+    model = KernelRidge(alpha=alpha, length_scale=1.5).fit(X, y)
+    Xt = np.vstack([X[:5], rng.normal(size=(30, X.shape[1])), 50 + X[:3]])
+    k = lambda A, B: np.exp(-((A[:, None] - B[None]) ** 2).sum(-1) / (2 * 1.5**2))  # noqa: E731
+    inv = np.linalg.inv(k(X, X) + model.alpha_ * np.eye(40))
+    yc = y - y.mean()
+    s2 = yc @ inv @ yc / 40
+    Kt = k(Xt, X)
+    var = s2 * (1.0 - np.einsum("ij,jk,ik->i", Kt, inv, Kt))
+    std = model.predict_std(Xt)
+    assert np.allclose(std, np.sqrt(np.maximum(var, 0)), rtol=1e-6, atol=1e-9)
+    assert std[-3:] == pytest.approx(np.sqrt(s2))  # far from every training row: the prior
+    assert (std[:5] < std[5:35].min()).all()  # at training rows: less unsure than anywhere else
+    assert np.array_equal(KernelRidge().fit(X, np.full(40, 2.0)).predict_std(Xt), np.zeros(len(Xt)))
+
+
 def test_nonlinear_models_rank_a_nonlinear_target_better_than_ridge(rng):
     X, y = data(rng, n=300, p=10, nonlinear=True)
     Xt, yt = X[200:], y[200:]

@@ -76,15 +76,22 @@ class KernelRidge(Predictor):
         if not np.any(yc):
             self.alpha_ = 1.0 if self.alpha is None else float(self.alpha)
             self.dual_coef_ = np.zeros(n)
+            self.__dict__.pop("_Q", None)
             return self
         if self.alpha is None:
             self.alpha_, _, lam, Q = _gcv_fit(K, yc)
-            self.dual_coef_ = Q @ ((Q.T @ yc) / (lam + self.alpha_))
         else:
             if not self.alpha > 0:
                 raise ValueError(f"alpha must be > 0 or None, got {self.alpha!r}")
             self.alpha_ = float(self.alpha)
-            self.dual_coef_ = np.linalg.solve(K + self.alpha_ * np.eye(n), yc)
+            lam, Q = np.linalg.eigh(K)
+            lam = np.maximum(lam, 0.0)
+        # (K + alpha I)^-1 in the eigenbasis: the dual coefficients, and the posterior variance
+        # of the Gaussian process this is the mean of (predict_std)
+        self._Q, self._inv = Q, 1.0 / (lam + self.alpha_)
+        self.dual_coef_ = Q @ ((Q.T @ yc) * self._inv)
+        # the process's signal variance, by maximum likelihood given the fitted penalty
+        self._signal_var = float(yc @ self.dual_coef_) / n
         return self
 
     def predict(self, X) -> np.ndarray:
@@ -92,3 +99,16 @@ class KernelRidge(Predictor):
         X = check_X(X, self.n_features_in_)
         K = np.exp(-_sq_dists(X, self.X_fit_) / (2 * self.length_scale_**2))
         return K @ self.dual_coef_ + self.intercept_
+
+    def predict_std(self, X) -> np.ndarray:
+        """Posterior standard deviation of the prediction, in the target's units, shape
+        (n_samples,): kernel ridge is the posterior mean of a Gaussian process with kernel
+        ``s^2 k`` and noise variance ``s^2 alpha``, ``s^2`` fitted by maximum likelihood. Near
+        the training rows it is small; far from them it approaches ``s``."""
+        self._check_fitted()
+        X = check_X(X, self.n_features_in_)
+        if not hasattr(self, "_Q"):  # a constant target: nothing to be unsure about
+            return np.zeros(X.shape[0])
+        V = np.exp(-_sq_dists(X, self.X_fit_) / (2 * self.length_scale_**2)) @ self._Q
+        explained = (V**2 * self._inv).sum(axis=1)
+        return np.sqrt(self._signal_var * np.maximum(1.0 - explained, 0.0))
