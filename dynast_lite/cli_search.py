@@ -154,7 +154,8 @@ def _command_line(ctx: click.Context, results_path: Path, **changes: Any) -> str
     "population",
     type=click.IntRange(min=1),
     default=None,
-    help="Population of each generation; LINAS's batch. [default: 50; 20 for elastic_cnn_digits]",
+    help="Population of each generation (LINAS: of its inner search, and its first batch at most). "
+    "[default: 50; 20 for elastic_cnn_digits]",
 )
 @_option(
     "results_path",
@@ -229,6 +230,13 @@ def _command_line(ctx: click.Context, results_path: Path, **changes: Any) -> str
     help="LINAS predictor evaluations per loop. [default: the supernet's, 20,000 for OFA]",
 )
 @_option(
+    "linas_batch",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Sub-networks LINAS validates per loop (its first batch: twice that). "
+    "[default: 10, a fiftieth of num_evals above 500; at most the population]",
+)
+@_option(
     "predictor",
     type=click.Choice(PREDICTOR_NAMES),
     default="auto",
@@ -301,6 +309,7 @@ def _prepare(ctx: click.Context, opts: dict[str, Any], rank: int = 0):
         opts["inner_evals"] or 1,
         opts["predictor"],
         constraints=tuple(opts["constraints"]),
+        linas_batch=opts["linas_batch"],
     )
     given = opts["results_path"]
     path = (
@@ -406,6 +415,7 @@ def _search(opts: dict[str, Any], evaluator: Any, space: Any, path: Path, report
         seed=opts["seed"],
         results_path=path,
         inner_evals=opts["inner_evals"],
+        linas_batch=opts["linas_batch"],
         predictor=opts["predictor"],
         resume=opts["resume"],
         warm_start=list(opts["warm_start"]),

@@ -54,6 +54,7 @@ class SearchSettings:
     predictor: str = "auto"
     measure_batch: int = 1
     constraints: tuple[str, ...] = ()
+    linas_batch: int | None = None
 
     def __post_init__(self) -> None:
         for name in self.optimization_metrics + self.measurements:
@@ -72,6 +73,9 @@ class SearchSettings:
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{key} must be a positive int, got {value!r}")
+        lb = self.linas_batch
+        if lb is not None and (isinstance(lb, bool) or not isinstance(lb, (int, np.integer)) or lb < 1):
+            raise ValueError(f"linas_batch must be a positive int or None (from the budget), got {lb!r}")
         if self.num_evals < self.population:
             raise ValueError(
                 f"num_evals ({self.num_evals}) must be at least the population ({self.population}): "
@@ -223,6 +227,7 @@ def search(
     distributed: bool = False,
     dist_timeout: float = 3600,
     backend: str | None = None,
+    linas_batch: int | None = None,
 ) -> SearchResult:
     """Find the sub-networks of ``space`` best for ``optimization_metrics`` with
     ``num_evals`` real measurements.
@@ -239,7 +244,8 @@ def search(
         search_algo: algorithm by DyNAS-T name; its objective count must fit.
         num_evals: real measurements made by this run, exactly (fewer only if the space runs
             out).
-        population: population size, and LINAS's batch size.
+        population: population size (for LINAS: of its inner search, and the most it measures
+            per loop).
         seed: seed of everything random in the run.
         results_path: DyNAS-T-format CSV appended per measured candidate, with a
             ``.meta.json`` sidecar; None writes nothing. An existing file with rows is never
@@ -268,6 +274,9 @@ def search(
             batch, rank 0 alone writes the results file, and every rank returns the same result.
         dist_timeout: seconds a rank waits for another before the run ends naming it.
         backend: ``gloo`` or ``nccl`` (default: gloo; the CLI picks nccl for CUDA).
+        linas_batch: sub-networks LINAS measures per loop after its first batch (twice as
+            many); None: 10, or a fiftieth of ``num_evals`` above 500, at most ``population``
+            (see :func:`dynast_lite.tactics.linas.batch_sizes`).
 
     Returns:
         A :class:`SearchResult`.
@@ -301,6 +310,7 @@ def search(
         predictor,
         measure_batch,
         tuple(str(c) for c in constraints),
+        linas_batch,
     )
     check_evaluator(evaluator, measurements)
     prepare = getattr(evaluator, "prepare", None)
@@ -372,6 +382,7 @@ _SEARCH_OPTIONS = (
     "constraints",
     "progress",
     "max_failures",
+    "linas_batch",
 )
 
 

@@ -58,12 +58,41 @@ def test_budget_is_exact_and_nothing_is_measured_twice(space, tmp_path, tactic, 
 
 def test_linas_measures_its_last_batch_and_logs_tau_before_measuring(space):
     ev = ToyEvaluator(space)
-    res = run(space, ev)  # 20 random, then 20, 20 and a last batch of 10 from the inner search
+    res = run(space, ev, linas_batch=20)  # 20 random, then 20, 20 and a last batch of 10
     assert len(ev.real) == 70
     assert [t["n_measured"] for t in res.tau_history] == [40, 60, 70]
     assert all(set(t) == {"loop", "n_measured", "accuracy_top1"} for t in res.tau_history)
     assert all(-1 <= t["accuracy_top1"] <= 1 for t in res.tau_history)
     assert ev.cheap_rows > 0  # MACs came from the evaluator's exact lookup, not a predictor
+
+
+def test_linas_batches_suit_the_budget(space):
+    ev = ToyEvaluator(space)
+    res = run(space, ev)  # default: 20 random (twice the batch), then batches of 10
+    assert len(ev.real) == 70
+    assert [t["n_measured"] for t in res.tau_history] == [30, 40, 50, 60, 70]
+    from dynast_lite.tactics.linas import batch_sizes
+
+    assert batch_sizes(100, 50, None) == (20, 10)
+    assert batch_sizes(250, 50, None) == (20, 10)
+    assert batch_sizes(2000, 50, None) == (50, 40)  # at most 50 loops
+    assert batch_sizes(100, 6, None) == (6, 6)  # never above the population
+    assert batch_sizes(250, 50, 50) == (50, 50)  # DyNAS-T's: a population per loop
+    with pytest.raises(ValueError, match="linas_batch must be a positive int"):
+        run(space, ev, linas_batch=0)
+
+
+def test_linas_optimism_picks_by_uncertainty_deterministically(space, monkeypatch):
+    import dynast_lite.tactics.linas as linas
+
+    plain = [config_key(r.config) for r in run(space, ToyEvaluator(space)).records]
+    monkeypatch.setattr(linas, "OPTIMISM", 2.0)
+    calls = []
+    original = linas.KernelRidge.predict_std
+    monkeypatch.setattr(linas.KernelRidge, "predict_std", lambda m, X: calls.append(len(X)) or original(m, X))
+    hopeful = [[config_key(r.config) for r in run(space, ToyEvaluator(space)).records] for _ in range(2)]
+    assert calls and hopeful[0] == hopeful[1]  # the uncertainty was asked for, and runs repeat
+    assert hopeful[0][:20] == plain[:20] and hopeful[0] != plain  # same first batch, other picks
 
 
 def test_linas_beats_random_search(space):
@@ -192,7 +221,7 @@ def test_warm_start_never_measures_known_configs(space, tmp_path):
     known = {config_key(r.config) for r in first.records}
     assert len(ev.real) == 40 and not known & set(ev.real)
     assert len(res.warm_records) == 40
-    assert res.tau_history[0]["n_measured"] == 20  # the first batch already came from predictions
+    assert res.tau_history[0]["n_measured"] == 10  # the first batch (10) already came from predictions
 
 
 @pytest.mark.skipif(not (SHARED / "ofa_mbv3_w1.0_imagenet_evo_ga.csv").exists(), reason="no shared data")
