@@ -19,12 +19,14 @@ CODE = {
     "pymoo: from pymoo.algorithms.moo.nsga2 import NSGA2": "from pymoo.algorithms.moo.nsga2 import NSGA2",
 }
 PROBE = """
-import io, json, contextlib, resource, time
+import io, json, contextlib, time
 t = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):
 {code}
 seconds = time.perf_counter() - t
-print(json.dumps({{"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+# the peak of this process since its exec (ru_maxrss would carry over the parent's size)
+rss = next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM:")) / 1024
+print(json.dumps({{"seconds": seconds, "rss_mb": rss}}))
 """
 
 

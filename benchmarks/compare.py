@@ -38,8 +38,8 @@ def tables(data: dict, only: list[str]) -> str:
             continue
         ours = [e for e in entries if _label(e).startswith("dynast-lite")]
         base = _seconds(ours[0]) if ours else None
-        keys = sorted({k for e in entries for k in e.get("extra_info", {}) if k not in ("seeds",)})
-        header = ["implementation", "seconds", "ours/peer time"] + keys
+        keys = sorted({k for e in entries for k in e.get("extra_info", {}) if k not in ("seeds", "seconds_per_seed")})
+        header = ["implementation", "seconds", "ours/peer time"] + keys  # seconds: per seed where seeded
         rows = []
         for e in entries:
             t = _seconds(e)
