@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import defaultdict
 
 
@@ -20,6 +21,11 @@ def _seconds(entry: dict) -> float:
 def _label(entry: dict) -> str:
     params = entry.get("params") or {}
     return str(params.get("impl", entry["name"]))
+
+
+def _natural(key: str) -> tuple:
+    """hv_at_25 before hv_at_100: digit runs compare as numbers."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", key))
 
 
 def _show(value) -> str:
@@ -38,7 +44,10 @@ def tables(data: dict, only: list[str]) -> str:
             continue
         ours = [e for e in entries if _label(e).startswith("dynast-lite")]
         base = _seconds(ours[0]) if ours else None
-        keys = sorted({k for e in entries for k in e.get("extra_info", {}) if k not in ("seeds", "seconds_per_seed")})
+        keys = sorted(
+            {k for e in entries for k in e.get("extra_info", {}) if k not in ("seeds", "seconds_per_seed")},
+            key=_natural,
+        )
         header = ["implementation", "seconds", "ours/peer time"] + keys  # seconds: per seed where seeded
         rows = []
         for e in entries:
