@@ -36,6 +36,11 @@ def default_max_failures(num_evals: int) -> int:
     return max(5, num_evals // 5)
 
 
+def _is_positive_int(value: Any) -> bool:
+    """An int (Python's or NumPy's, not a bool) of at least 1."""
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer)) and value >= 1
+
+
 @dataclass(frozen=True)
 class SearchSettings:
     """Everything that determines a run; saved in ``<results>.meta.json`` and checked on resume.
@@ -71,11 +76,12 @@ class SearchSettings:
         self._check_choices()
         for key in ("num_evals", "population", "inner_evals", "measure_batch"):
             value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            if not _is_positive_int(value):
                 raise ValueError(f"{key} must be a positive int, got {value!r}")
-        lb = self.linas_batch
-        if lb is not None and (isinstance(lb, bool) or not isinstance(lb, (int, np.integer)) or lb < 1):
-            raise ValueError(f"linas_batch must be a positive int or None (from the budget), got {lb!r}")
+        if self.linas_batch is not None and not _is_positive_int(self.linas_batch):
+            raise ValueError(
+                f"linas_batch must be a positive int or None (from the budget), got {self.linas_batch!r}"
+            )
         if self.num_evals < self.population:
             raise ValueError(
                 f"num_evals ({self.num_evals}) must be at least the population ({self.population}): "
