@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _values_evaluator import ValuesEvaluator
 
 import dynast_lite as dl
 
@@ -100,7 +101,7 @@ def block_table_features(X: np.ndarray) -> np.ndarray:
     return out
 
 
-class OFASurrogateEvaluator:
+class OFASurrogateEvaluator(ValuesEvaluator):
     """An evaluator standing in for OFA MobileNetV3-w1.0 on ImageNet, built from the real
     measurements: MACs and parameters exact (per-block tables solved from the data), top-1 from
     a gradient-boosting model of them (a model family none of the compared predictors uses).
@@ -133,13 +134,3 @@ class OFASurrogateEvaluator:
             out["macs"] = np.rint(T @ self.macs_w)
             out["params"] = np.rint(T @ self.params_w)
         return out
-
-    def exact_rows(self, X: np.ndarray, metrics) -> dict[str, np.ndarray]:
-        return self.values(X, metrics)
-
-    def measure(self, configs, metrics):
-        X = self.space.encode(configs)
-        if "accuracy_top1" in metrics:
-            self.validations += len(configs)
-        vals = self.values(X, metrics)
-        return [{m: float(vals[m][i]) for m in metrics} for i in range(len(configs))]

@@ -7,6 +7,7 @@ choice, each gene with its own weights. Everything is drawn once from a fixed se
 from __future__ import annotations
 
 import numpy as np
+from _values_evaluator import ValuesEvaluator
 
 import dynast_lite as dl
 
@@ -14,7 +15,7 @@ N_GENES, N_CHOICES = 30, 4
 SPACE = {"g": {"count": N_GENES, "vars": list(range(N_CHOICES))}}
 
 
-class SyntheticEvaluator:
+class SyntheticEvaluator(ValuesEvaluator):
     """Top-1 (%), MACs and params of the synthetic supernet; MACs and params are exact and
     cheap, as a real supernet's lookup tables are."""
 
@@ -45,13 +46,3 @@ class SyntheticEvaluator:
         if "params" in metrics:
             out["params"] = self.params_w[genes, X].sum(axis=1)
         return out
-
-    def exact_rows(self, X: np.ndarray, metrics) -> dict[str, np.ndarray]:
-        return self.values(X, metrics)
-
-    def measure(self, configs, metrics):
-        X = self.space.encode(configs)
-        if "accuracy_top1" in metrics:
-            self.validations += len(configs)
-        vals = self.values(X, metrics)
-        return [{m: float(vals[m][i]) for m in metrics} for i in range(len(configs))]
