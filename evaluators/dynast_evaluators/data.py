@@ -8,8 +8,10 @@ generator and uses the same deterministic transform, so the same seed gives the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch.utils.data import DataLoader, Subset
@@ -57,6 +59,8 @@ class ImageFolderData:
         test_fraction: share of ``val/`` validated (a seeded subset when below 1).
         num_workers: loader worker processes.
         seed: seeds both subsets.
+        transform: resolution -> the image transform (OFA's by default).
+        splits: the sub-folders that must exist (a model without BatchNorm reads ``val/`` only).
     """
 
     root: Path
@@ -66,12 +70,14 @@ class ImageFolderData:
     test_fraction: float = 1.0
     num_workers: int = 4
     seed: int = 0
+    transform: Callable[[int], Any] = eval_transform
+    splits: tuple[str, ...] = ("train", "val")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
         if not self.root.is_dir():
             raise ValueError(f"dataset folder {self.root} does not exist")
-        for split in ("train", "val"):
+        for split in self.splits:
             _check_split(self.root, split)
         if not 0.0 < self.test_fraction <= 1.0:
             raise ValueError(f"test_fraction must be in (0, 1], got {self.test_fraction}")
@@ -80,6 +86,8 @@ class ImageFolderData:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.num_workers < 0:
             raise ValueError(f"num_workers must be >= 0, got {self.num_workers}")
+        if "train" not in self.splits:
+            return
         train_classes = sorted(p.name for p in (self.root / "train").iterdir() if p.is_dir())
         val_classes = sorted(p.name for p in (self.root / "val").iterdir() if p.is_dir())
         if train_classes != val_classes:
@@ -105,7 +113,7 @@ class ImageFolderData:
 
     def _folder(self, split: str, resolution: int) -> datasets.ImageFolder:
         try:
-            return datasets.ImageFolder(str(self.root / split), transform=eval_transform(resolution))
+            return datasets.ImageFolder(str(self.root / split), transform=self.transform(resolution))
         except FileNotFoundError as err:  # a class folder without images
             raise ValueError(f"{self.root / split}: {err}") from err
 

@@ -14,7 +14,9 @@ from typing import Any
 import dynast_lite as dl
 
 from .digits.space import DIGITS_SPEC, DigitsSpace
+from .encoders.space import BERT_SPEC, VIT_SPEC, BertSpace, ViTSpace
 from .ofa.spaces import MBV3_SPEC, PROXYLESS_SPEC, RESNET50_SPEC, OFAMobileSpace, OFAResNetSpace
+from .translation.space import TRANSFORMER_LT_SPEC, TransformerLTSpace
 
 __all__ = ["SUPERNETS", "SupernetSpec", "get_spec"]
 
@@ -133,8 +135,66 @@ ELASTIC_CNN_DIGITS = SupernetSpec(
     ),
 )
 
+_NO_ZOO = "there is no model zoo to download it from"
+
+TRANSFORMER_LT_WMT_EN_DE = SupernetSpec(
+    name="transformer_lt_wmt_en_de",
+    family="transformer_lt",
+    space_factory=TransformerLTSpace,
+    spec=TRANSFORMER_LT_SPEC,
+    fixed={},
+    default_inner_evals=10_000,
+    metrics=("bleu", "macs", "params", "latency"),
+    loader="dynast_evaluators.translation.evaluator:load_translation",
+    summary=(
+        "HAT's SuperTransformer for WMT'14 En-De (plain PyTorch, no fairseq); BLEU needs its "
+        f"checkpoint (--supernet_ckpt_path; {_NO_ZOO}) and a fairseq data folder (--dataset_path); "
+        "MACs/params/latency need neither"
+    ),
+)
+BERT_BASE_SST2 = SupernetSpec(
+    name="bert_base_sst2",
+    family="bert",
+    space_factory=BertSpace,
+    spec=BERT_SPEC,
+    fixed={},
+    default_inner_evals=20_000,
+    metrics=("accuracy_sst2", "macs", "params", "latency"),
+    loader="dynast_evaluators.encoders.evaluator:load_bert",
+    summary=(
+        "elastic BERT-base fine-tuned on SST-2 (transformers' modules); accuracy_sst2 (a fraction) "
+        f"needs the supernet checkpoint ({_NO_ZOO}) and GLUE's SST-2 folder with dev.tsv and the "
+        "model's vocab.txt; MACs/params/latency need neither"
+    ),
+)
+VIT_BASE_IMAGENET = SupernetSpec(
+    name="vit_base_imagenet",
+    family="vit",
+    space_factory=ViTSpace,
+    spec=VIT_SPEC,
+    fixed={},
+    default_inner_evals=20_000,
+    metrics=("accuracy_top1", "accuracy_top5", "macs", "params", "latency"),
+    loader="dynast_evaluators.encoders.evaluator:load_vit",
+    summary=(
+        "elastic ViT-base/16 on ImageNet (transformers' modules); accuracy needs the supernet "
+        f"checkpoint ({_NO_ZOO}) and an ImageNet-style folder with val/; MACs/params/latency "
+        "need neither"
+    ),
+)
+
 SUPERNETS: dict[str, SupernetSpec] = {
-    s.name: s for s in (OFA_MBV3_W10, OFA_MBV3_W12, OFA_PROXYLESS_W13, OFA_RESNET50, ELASTIC_CNN_DIGITS)
+    s.name: s
+    for s in (
+        OFA_MBV3_W10,
+        OFA_MBV3_W12,
+        OFA_PROXYLESS_W13,
+        OFA_RESNET50,
+        ELASTIC_CNN_DIGITS,
+        TRANSFORMER_LT_WMT_EN_DE,
+        BERT_BASE_SST2,
+        VIT_BASE_IMAGENET,
+    )
 }
 
 

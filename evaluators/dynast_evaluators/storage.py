@@ -3,6 +3,7 @@ without unpickling code (``torch.load(weights_only=True)``)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from torch import nn
 
 from dynast_lite.paths import cache_dir
 
-__all__ = ["default_cache_dir", "download", "load_state", "read_state_dict"]
+__all__ = ["default_cache_dir", "download", "load_state", "read_checkpoint", "read_state_dict"]
 
 
 def default_cache_dir() -> Path:
@@ -87,3 +88,39 @@ def load_state(net: nn.Module, state: dict[str, torch.Tensor], path: Path, name:
             parts.append(f"{len(shapes)} of other shapes ({k}: {got} instead of {want})")
         raise ValueError(f"{path} does not hold weights of {name}: {'; '.join(parts)}")
     net.load_state_dict(state)
+
+
+def read_checkpoint(path: str | Path) -> dict[str, torch.Tensor]:
+    """The tensors of a checkpoint: fairseq's (weights under ``model``), one under
+    ``state_dict``, a plain state dict, or a safetensors file. Nothing but tensors and
+    ``argparse.Namespace`` is unpickled; anything else is one error naming the file."""
+    path = Path(path)
+    if path.suffix == ".safetensors":
+        from safetensors.torch import load_file
+
+        try:
+            return load_file(str(path))
+        except Exception as err:
+            raise ValueError(f"{path} is not a readable safetensors file ({err})") from err
+    try:
+        with torch.serialization.safe_globals([argparse.Namespace]):
+            data = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise ValueError(
+            f"{path} is not a readable PyTorch checkpoint ({type(err).__name__}: {err})"
+        ) from err
+    state = data
+    if isinstance(data, dict):
+        for key in ("model", "state_dict"):
+            if isinstance(data.get(key), dict):
+                state = data[key]
+                break
+    if (
+        not isinstance(state, dict)
+        or not state
+        or not all(isinstance(v, torch.Tensor) for v in state.values())
+    ):
+        raise ValueError(
+            f"{path} holds no state dict (a dict of tensors, or one under 'model' or 'state_dict')"
+        )
+    return state

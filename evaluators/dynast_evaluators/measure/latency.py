@@ -82,7 +82,8 @@ def measure_latency(
         inputs = inputs[:1].expand(batch_size, *inputs.shape[1:])
     net = copy.deepcopy(model).to(device).eval()
     dtype = next(net.parameters()).dtype
-    x = inputs.to(device=device, dtype=dtype).contiguous()
+    # token ids stay integers; images take the model's dtype
+    x = inputs.to(device=device, dtype=dtype if inputs.is_floating_point() else inputs.dtype).contiguous()
     times = np.empty(repeats)
     with torch.inference_mode():
         for _ in range(warmup):

@@ -94,7 +94,7 @@ class OFAEvaluator:
         self.data = None
         if settings.dataset_path is not None:
             # the data settings share their names with ImageFolderData's fields
-            shared = {f.name for f in dataclasses.fields(ImageFolderData)} - {"root"}
+            shared = {f.name for f in dataclasses.fields(ImageFolderData)} - {"root", "transform", "splits"}
             options = {name: getattr(settings, name) for name in shared}
             self.data = ImageFolderData(Path(settings.dataset_path), **options)
         self.latency_reports: list[LatencyReport] = []
