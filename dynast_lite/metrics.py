@@ -45,7 +45,7 @@ METRICS: dict[str, Metric] = {
     for m in (
         Metric("accuracy_top1", "%", True, "Top-1 Acc (%)"),
         Metric("accuracy_top5", "%", True, "Top-5 Acc (%)"),
-        Metric("accuracy_sst2", "%", True, "SST-2 Acc"),
+        Metric("accuracy_sst2", "fraction", True, "SST-2 Acc"),  # DyNAS-T writes a fraction here
         Metric("bleu", "BLEU", True, "BLEU Score"),
         Metric("macs", "multiply-accumulates", False, "MACs"),
         Metric("params", "parameters", False, "Model Parameters"),
