@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from ..devices import check_device
+from ..evaluator_base import build_evaluator
 from ..measure import LatencyReport, evaluate_accuracy, measure_latency, recalibrate_bn
 from ..registry import SupernetSpec
 from ..storage import default_cache_dir, load_state, read_state_dict
@@ -279,8 +280,4 @@ class DigitsEvaluator:
 
 def load_digits(spec: SupernetSpec, **options: Any) -> DigitsEvaluator:
     """Build the digits evaluator; unknown options raise one error naming the valid ones."""
-    valid = [f.name for f in dataclasses.fields(DigitsSettings)]
-    unknown = sorted(set(options) - set(valid))
-    if unknown:
-        raise ValueError(f"unknown options {unknown} for {spec.name}; valid options are {valid}")
-    return DigitsEvaluator(spec, DigitsSettings(**options))
+    return build_evaluator(DigitsEvaluator, DigitsSettings, spec, options)

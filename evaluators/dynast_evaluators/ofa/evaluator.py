@@ -15,6 +15,7 @@ from torch import nn
 
 from ..data import ImageFolderData
 from ..devices import check_device
+from ..evaluator_base import build_evaluator
 from ..measure import LatencyReport, evaluate_accuracy, measure_latency, recalibrate_bn
 from ..registry import SupernetSpec
 from .networks import FAMILIES, build_supernet, default_cache_dir, load_weights
@@ -254,8 +255,4 @@ class OFAEvaluator:
 
 def load_ofa(spec: SupernetSpec, **options: Any) -> OFAEvaluator:
     """Build the evaluator of an OFA supernet; unknown options raise one error naming the valid ones."""
-    valid = [f.name for f in dataclasses.fields(OFASettings)]
-    unknown = sorted(set(options) - set(valid))
-    if unknown:
-        raise ValueError(f"unknown options {unknown} for {spec.name}; valid options are {valid}")
-    return OFAEvaluator(spec, OFASettings(**options))
+    return build_evaluator(OFAEvaluator, OFASettings, spec, options)
