@@ -102,11 +102,12 @@ class TranslationEvaluator(SupernetEvaluator):
         self._net: TransformerLT | None = None
         self._state: dict[str, torch.Tensor] | None = None
         self._pairs: TranslationPairs | None = None
+        self._vocab: int | None = None
 
     # -- weights and data, loaded on first need ----------------------------------------------
 
     def _checkpoint_state(self) -> dict[str, torch.Tensor] | None:
-        if self._state is None and self.settings.checkpoint is not None:
+        if self._state is None and self._net is None and self.settings.checkpoint is not None:
             raw = read_checkpoint(self.settings.checkpoint)
             self._state = map_fairseq_state(raw, self.settings.checkpoint)
         return self._state
@@ -123,12 +124,15 @@ class TranslationEvaluator(SupernetEvaluator):
     @property
     def vocab_size(self) -> int:
         """Rows of the embedding table: the checkpoint's, else the dictionary's, else the setting."""
-        state = self._checkpoint_state()
-        if state is not None and "embed_tokens.weight" in state:
-            return int(state["embed_tokens.weight"].shape[0])
-        if self.settings.dataset_path is not None:
-            return len(self.pairs.tgt_dict)
-        return self.settings.vocab_size
+        if self._vocab is None:
+            state = self._checkpoint_state()
+            if state is not None and "embed_tokens.weight" in state:
+                self._vocab = int(state["embed_tokens.weight"].shape[0])
+            elif self.settings.dataset_path is not None:
+                self._vocab = len(self.pairs.tgt_dict)
+            else:
+                self._vocab = self.settings.vocab_size
+        return self._vocab
 
     @property
     def supernet(self) -> TransformerLT:
@@ -140,6 +144,7 @@ class TranslationEvaluator(SupernetEvaluator):
             state = self._checkpoint_state()
             if state is not None:
                 load_state(net, state, self.settings.checkpoint, self.name)
+                self._state = None  # the weights live in the supernet now
             self._net = net.eval()
         return self._net
 
