@@ -241,7 +241,7 @@ def test_fairseq_checkpoints_load_and_foreign_ones_are_one_clear_error(tmp_path)
     with pytest.raises(ValueError, match=r"small.pt does not hold weights of transformer_lt_wmt_en_de"):
         de.load_supernet(NAME, checkpoint=str(bad)).prepare(["latency"])
     # pickled code is refused, not run
-    (tmp_path / "evil.pt").write_bytes(pickle.dumps({"model": print}))
+    (tmp_path / "evil.pt").write_bytes(pickle.dumps({"model": print}, protocol=2))
     with pytest.raises(ValueError, match="evil.pt is not a readable PyTorch checkpoint"):
         de.load_supernet(NAME, checkpoint=str(tmp_path / "evil.pt")).prepare(["macs"])
         de.load_supernet(NAME, checkpoint=str(tmp_path / "evil.pt")).measure([], ["macs"])
