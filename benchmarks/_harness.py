@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["quartiles", "seeded", "timed"]
+__all__ = ["latency_spread", "quartiles", "seeded", "time_exact_costs", "timed"]
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -45,3 +45,44 @@ def seeded(measure, group: str, run_one: Callable[[int], tuple[float, float]], s
     info["seconds_per_seed"] = float(np.median([r[1] for r in results]))
     info["seeds"] = seeds
     return results
+
+
+def time_exact_costs(
+    measure, ev, impl: str, configs: list, batch: list, count_one: Callable[[Any], Any] | None, rounds: int
+) -> list:
+    """Time one way of getting MACs + params of sub-networks of ``ev`` as a round of the group
+    "<supernet>: MACs + params": ``ev.measure`` on ``batch`` in one call when ``impl`` names a
+    batch, on each of ``configs`` when ``count_one`` is None, else ``count_one`` on each config's
+    cut-out sub-network. Records ``seconds_per_config``; returns the last call's ``count_one``
+    results (one per config)."""
+    results: list = []
+    if "batch" in impl:
+        n = len(batch)
+
+        def fn():
+            ev.measure(batch, ["macs", "params"])
+    elif count_one is None:
+        n = len(configs)
+
+        def fn():
+            for c in configs:
+                ev.measure([c], ["macs", "params"])
+    else:
+        n = len(configs)
+
+        def fn():
+            results[:] = [count_one(ev.subnet(c)) for c in configs]
+
+    measure(fn, f"{ev.name}: MACs + params", rounds=rounds, configs_per_call=n)
+    if measure.benchmark.stats:
+        measure.benchmark.extra_info["seconds_per_config"] = measure.benchmark.stats.stats.median / n
+    return results
+
+
+def latency_spread(medians) -> dict[str, float]:
+    """Quartiles (``median_ms_*``) and coefficient of variation (``cv_percent``) of repeated
+    latency medians in ms."""
+    m = np.asarray(medians, dtype=float)
+    out = {f"median_ms_{k}": v for k, v in quartiles(m).items()}
+    out["cv_percent"] = float(100 * m.std() / m.mean())
+    return out

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from _harness import quartiles
+from _harness import latency_spread, time_exact_costs
 from _mode import pick
 
 torch = pytest.importorskip("torch")
@@ -53,6 +53,7 @@ def test_macs_and_params(measure, evaluators, impl, name):
     batch = ev.space.decode(ev.space.sample(1_000, np.random.default_rng(1)))
     r = configs[0]["r"][0] if "r" in configs[0] else 224
     x = torch.zeros(1, 3, r, r)
+    count_one = None
     if impl.startswith("DyNAS-T"):
         if importlib.util.find_spec("torchprofile") is None:
             pytest.skip("torchprofile is not installed")
@@ -60,31 +61,14 @@ def test_macs_and_params(measure, evaluators, impl, name):
 
         warnings.filterwarnings("ignore", message="No handlers found")
 
-        def fn():
-            for c in configs:
-                sub = ev.subnet(c)
-                profile_macs(sub, x), sum(p.numel() for p in sub.parameters())
+        def count_one(sub):
+            return profile_macs(sub, x), sum(p.numel() for p in sub.parameters())
     elif impl == "cut out + exact count":
 
-        def fn():
-            for c in configs:
-                sub = ev.subnet(c)
-                count_macs(sub, x), count_params(sub)
-    elif "batch" in impl:
+        def count_one(sub):
+            return count_macs(sub, x), count_params(sub)
 
-        def fn():
-            ev.measure(batch, ["macs", "params"])
-    else:
-
-        def fn():
-            for c in configs:
-                ev.measure([c], ["macs", "params"])
-
-    n = len(batch) if "batch" in impl else len(configs)
-    measure(fn, f"{name}: MACs + params", rounds=pick(1, 3), configs_per_call=n)
-    seconds = measure.benchmark.stats.stats.median if measure.benchmark.stats else None
-    if seconds is not None:
-        measure.benchmark.extra_info["seconds_per_config"] = seconds / n
+    time_exact_costs(measure, ev, impl, configs, batch, count_one, rounds=pick(1, 3))
 
 
 def test_latency_repeatability(measure, evaluators):
@@ -102,8 +86,6 @@ def test_latency_repeatability(measure, evaluators):
             )
 
     measure(runs, "latency of one MobileNetV3-w1.0 sub-network, batch 1, CPU", rounds=1)
-    m = np.array(medians)
     info = measure.benchmark.extra_info
-    info.update({f"median_ms_{k}": v for k, v in quartiles(m).items()})
-    info["cv_percent"] = float(100 * m.std() / m.mean())
+    info.update(latency_spread(medians))
     info["threads"] = torch.get_num_threads()

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
-from _harness import quartiles
+from _harness import latency_spread, time_exact_costs
 from _mode import pick
 
 torch = pytest.importorskip("torch")
@@ -87,42 +87,26 @@ def test_macs_and_params(measure, evaluators, impl, name):
     configs = ev.space.decode(ev.space.sample(pick(2, 10), np.random.default_rng(0)))
     batch = ev.space.decode(ev.space.sample(1_000, np.random.default_rng(1)))
     closed = ev.exact(configs)
-    counted: list[int] = []
+    count = None
     if impl.startswith("DyNAS-T"):
         if importlib.util.find_spec("torchprofile") is None:
             pytest.skip("torchprofile is not installed")
-
-        def fn():
-            counted.clear()
-            for c in configs:
-                sub = ev.subnet(c)
-                counted.append(_torchprofile(sub, name))
-                count_params(sub)
+        count = _torchprofile
     elif impl == "cut out + count":
+        count = _counted
 
-        def fn():
-            counted.clear()
-            for c in configs:
-                sub = ev.subnet(c)
-                counted.append(_counted(sub, name))
-                count_params(sub)
-    elif "batch" in impl:
+    def count_one(sub):
+        macs = count(sub, name)
+        count_params(sub)
+        return macs
 
-        def fn():
-            ev.measure(batch, ["macs", "params"])
-    else:
-
-        def fn():
-            for c in configs:
-                ev.measure([c], ["macs", "params"])
-
-    n = len(batch) if "batch" in impl else len(configs)
-    measure(fn, f"{name}: MACs + params", rounds=pick(1, 3), configs_per_call=n)
-    info = measure.benchmark.extra_info
-    if measure.benchmark.stats:
-        info["seconds_per_config"] = measure.benchmark.stats.stats.median / n
+    counted = time_exact_costs(
+        measure, ev, impl, configs, batch, None if count is None else count_one, rounds=pick(1, 3)
+    )
     if counted:  # how the count compares with the closed form (torchprofile adds elementwise terms)
-        info["counted_over_closed_form"] = float(np.mean(np.array(counted) / closed[0]))
+        measure.benchmark.extra_info["counted_over_closed_form"] = float(
+            np.mean(np.array(counted) / closed[0])
+        )
 
 
 @pytest.mark.parametrize("name", SUPERNETS)
@@ -136,9 +120,7 @@ def test_latency_repeatability(measure, evaluators, name):
         medians.extend(ev.latency(config).median_ms for _ in range(pick(2, 5)))
 
     measure(runs, f"latency of one {name} sub-network, batch 1, CPU", rounds=1)
-    m = np.array(medians)
     info = measure.benchmark.extra_info
-    info.update({f"median_ms_{k}": v for k, v in quartiles(m).items()})
-    info["cv_percent"] = float(100 * m.std() / m.mean())
+    info.update(latency_spread(medians))
     info["repeats"] = ev.settings.latency_repeats
     info["threads"] = torch.get_num_threads()
