@@ -281,6 +281,7 @@ def _hv_5d_points(F: np.ndarray, ref: np.ndarray) -> float:
     links = np.empty((5, c + 2), np.uint32)
     p = np.empty(4)
     near = np.empty(4)
+    code = np.empty(c, np.int64)
     area = 0.0  # 4-D hypervolume of the points so far
     total = 0.0
     for t in range(c):
@@ -291,34 +292,47 @@ def _hv_5d_points(F: np.ndarray, ref: np.ndarray) -> float:
         # A point beyond p's box in one objective only, limited to the box, is p moved along
         # that axis; the nearest such point on each axis covers every limited point that goes
         # at least as far along it. Most limited points are dropped by those four alone.
+        # code[j]: the one axis along which S[j] goes beyond p's box, or 4 (several axes)
         near[:] = np.inf
+        covered_by_one = False
         for j in range(s):
-            beyond = -1
+            count = 0
+            axis = 0
             for d in range(4):
                 if S[j, d] > p[d]:
-                    beyond = d if beyond == -1 else 4
-            if 0 <= beyond < 4 and S[j, beyond] < near[beyond]:
-                near[beyond] = S[j, beyond]
+                    count += 1
+                    axis = d
+            if count == 0:  # S[j] weakly dominates p in 4-D and comes earlier in the 5th
+                covered_by_one = True
+                break
+            if count == 1:
+                code[j] = axis
+                if S[j, axis] < near[axis]:
+                    near[axis] = S[j, axis]
+            else:
+                code[j] = 4
         k = 0
-        taken = 0  # bit d: the nearest point on axis d is kept already
-        for j in range(s):
-            beyond = -1
-            covered_by_axis = False
-            for d in range(4):
-                q = S[j, d] if S[j, d] > p[d] else p[d]
-                limited[k, d] = q
-                if q > p[d]:
-                    beyond = d if beyond == -1 else 4
-                if q >= near[d]:
-                    covered_by_axis = True
-            if 0 <= beyond < 4:  # kept only as the nearest on its axis, once if tied
-                if limited[k, beyond] != near[beyond] or taken & (1 << beyond):
-                    continue
-                taken |= 1 << beyond
-            elif covered_by_axis:
-                continue
-            k += 1
-        if k == 0:
+        if not covered_by_one:
+            taken = 0  # bit d: the nearest point on axis d is kept already
+            for j in range(s):
+                axis = code[j]
+                if axis < 4:  # kept only as the nearest on its axis, once if tied
+                    if S[j, axis] != near[axis] or taken & (1 << axis):
+                        continue
+                    taken |= 1 << axis
+                    limited[k, 0], limited[k, 1], limited[k, 2], limited[k, 3] = p0, p1, p2, p3
+                    limited[k, axis] = S[j, axis]
+                else:
+                    if S[j, 0] >= near[0] or S[j, 1] >= near[1] or S[j, 2] >= near[2] or S[j, 3] >= near[3]:
+                        continue  # the nearest point on that axis, limited, covers it
+                    limited[k, 0] = max(S[j, 0], p0)
+                    limited[k, 1] = max(S[j, 1], p1)
+                    limited[k, 2] = max(S[j, 2], p2)
+                    limited[k, 3] = max(S[j, 3], p3)
+                k += 1
+        if covered_by_one:
+            covered = box
+        elif k == 0:
             covered = 0.0
         elif k <= INEX_MAX:
             covered = hv_inex_4d(limited, k, ref4)
