@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -41,21 +42,30 @@ class OFASpace(dl.SearchSpace):
 RUNS = ("evo_ga", "linas_ga")
 
 
+@functools.cache
+def _read_run(run: str) -> tuple[tuple[dict, ...], tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """Configs, top-1 (%), MACs and params (millions) of one run's CSV, read once per process
+    (the surrogate and the predictor benchmark ask for the runs several times)."""
+    configs, top1, macs, params = [], [], [], []
+    with open(DATA / f"ofa_mbv3_w1.0_imagenet_{run}.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            config = ast.literal_eval(row["Sub-network"])
+            configs.append({k: config[k] for k in SPACE})
+            top1.append(float(row["Top-1 Acc (%)"]))
+            macs.append(float(row["MACs"]) / 1e6)
+            params.append(float(row["Model Parameters"]) / 1e6)
+    return tuple(configs), tuple(top1), tuple(macs), tuple(params)
+
+
 def load_measurements(
     space: OFASpace, runs: tuple[str, ...] = RUNS
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Index rows, top-1 (%), MACs (millions) and parameters (millions) of the sub-networks
     measured in ``runs`` (of :data:`RUNS`), in that order."""
-    configs, top1, macs, params = [], [], [], []
-    for path in (DATA / f"ofa_mbv3_w1.0_imagenet_{run}.csv" for run in runs):
-        with open(path, newline="") as fh:
-            for row in csv.DictReader(fh):
-                config = ast.literal_eval(row["Sub-network"])
-                configs.append({k: config[k] for k in SPACE})
-                top1.append(float(row["Top-1 Acc (%)"]))
-                macs.append(float(row["MACs"]) / 1e6)
-                params.append(float(row["Model Parameters"]) / 1e6)
-    return space.encode(configs), np.array(top1), np.array(macs), np.array(params)
+    parts = [_read_run(run) for run in runs]
+    configs = [c for part in parts for c in part[0]]
+    top1, macs, params = (np.array([v for part in parts for v in part[i]]) for i in (1, 2, 3))
+    return space.encode(configs), top1, macs, params
 
 
 def _ridge(Phi: np.ndarray, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
