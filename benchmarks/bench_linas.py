@@ -46,9 +46,22 @@ def with_reference(ev, n_accuracy: int = 20_000) -> tuple:
     return ev, np.array([-worst_top1, R["macs"].max() / 1e6, R["params"].max() / 1e6])
 
 
+def surrogate_truth() -> tuple:
+    """The OFA surrogate and its reference point."""
+    return with_reference(OFASurrogateEvaluator())
+
+
+def digits_truth() -> tuple:
+    """Real validations (the trained supernet; random weights in quick mode, so CI trains
+    nothing) and the reference point; its top-1 is the worst of 100 random sub-networks."""
+    from _digits_truth import DigitsTruth
+
+    return with_reference(DigitsTruth(**pick({"pretrained": False}, {})), n_accuracy=pick(10, 100))
+
+
 @pytest.fixture(scope="module")
 def surrogate():
-    return with_reference(OFASurrogateEvaluator())
+    return surrogate_truth()
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +71,7 @@ def synthetic():
 
 @pytest.fixture(scope="module")
 def digits():
-    """Real validations (the trained supernet; random weights in quick mode, so CI trains
-    nothing); the top-1 reference is the worst of 100 random sub-networks."""
-    from _digits_truth import DigitsTruth
-
-    return with_reference(DigitsTruth(**pick({"pretrained": False}, {})), n_accuracy=pick(10, 100))
+    return digits_truth()
 
 
 def objective_rows(ev, X: np.ndarray, n_obj: int) -> np.ndarray:

@@ -27,18 +27,11 @@ CONFIGS = "50:50:0,25:25:0,20:20:0,10:10:0,10:5:0,20:10:0,20:10:0.5,20:10:1"
 
 
 def main(truth: str, configs: str = CONFIGS) -> None:
-    if truth == "ofa":
-        from _ofa_surrogate import OFASurrogateEvaluator
-
-        ev, ref = B.with_reference(OFASurrogateEvaluator())
-        budget, B.CHECKPOINTS = 250, (25, 50, 100, 250)
-    elif truth == "digits":
-        from _digits_truth import DigitsTruth
-
-        ev, ref = B.with_reference(DigitsTruth(), n_accuracy=100)
-        budget, B.CHECKPOINTS = 100, (25, 50, 100)
-    else:
-        raise SystemExit(f"unknown ground truth {truth!r}; choose from ['digits', 'ofa']")
+    truths = {"ofa": (B.surrogate_truth, 250), "digits": (B.digits_truth, 100)}
+    if truth not in truths:
+        raise SystemExit(f"unknown ground truth {truth!r}; choose from {sorted(truths)}")
+    make, budget = truths[truth]
+    ev, ref = make()
     sizes, optimism = linas.batch_sizes, linas.OPTIMISM
     try:
         for spec in configs.split(","):
