@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._kernels.hypervolume import hv_2d, hv_3d, hv_rec
+from ._kernels.hypervolume import finite_code, hv_2d, hv_3d, hv_rec
 from ._kernels.hypervolume4d import hv_4d_points, hv_5d_points
 from ._kernels.ranking import non_dominated_rank
 
 __all__ = ["gd", "hypervolume", "igd", "pareto_front"]
 
 
-def _as_points(F: np.ndarray, name: str = "F") -> np.ndarray:
+def _as_points(F: np.ndarray, name: str = "F", check_finite: bool = True) -> np.ndarray:
     F = np.asarray(F, dtype=np.float64)
     if F.ndim == 1:
         F = F[None, :]
     if F.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (n_points, n_obj), got shape {F.shape}")
-    if not np.isfinite(F).all():
-        raise ValueError(f"{name} contains NaN or infinite values; drop failed candidates first")
+    if check_finite and not np.isfinite(F).all():
+        _not_finite(name)
     return F
+
+
+def _not_finite(name: str) -> None:
+    raise ValueError(f"{name} contains NaN or infinite values; drop failed candidates first")
 
 
 def pareto_front(F: np.ndarray) -> np.ndarray:
@@ -47,11 +51,14 @@ def hypervolume(F: np.ndarray, ref_point: np.ndarray) -> float:
     Returns:
         The volume, in the product of the objectives' units.
     """
-    F = _as_points(F)
+    F = _as_points(F, check_finite=False)
     ref = np.asarray(ref_point, dtype=np.float64).ravel()
     if ref.shape[0] != F.shape[1]:
         raise ValueError(f"ref_point has {ref.shape[0]} coordinates but F has {F.shape[1]} objectives")
-    if not np.isfinite(ref).all():
+    bad = finite_code(F, ref)
+    if bad == 1:
+        _not_finite("F")
+    if bad == 2:
         raise ValueError(f"ref_point must be finite, got {ref.tolist()}")
     n, m = F.shape
     if n == 0:

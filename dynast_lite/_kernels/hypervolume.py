@@ -18,11 +18,31 @@ recursion for 4 or more expects them filtered out (the public wrapper in
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._jit import jit
 from .hypervolume4d import hv_4d_points, hv_5d_points
 from .sorting import staircase_replace
+
+
+def _finite_code(F: np.ndarray, ref: np.ndarray) -> int:
+    """0 when every value of ``F`` and ``ref`` is finite, 1 when ``F`` is not, 2 when ``ref`` is
+    not: the public wrapper's checks in one compiled loop (two NumPy reductions cost 2.4 us, a
+    sixth of a 100-point 4-D volume)."""
+    n, m = F.shape
+    for i in range(n):
+        for j in range(m):
+            if not math.isfinite(F[i, j]):
+                return 1
+    for j in range(ref.shape[0]):
+        if not math.isfinite(ref[j]):
+            return 2
+    return 0
+
+
+finite_code = jit(_finite_code)
 
 
 def _hv_2d(P: np.ndarray, ref: np.ndarray, order: np.ndarray) -> float:

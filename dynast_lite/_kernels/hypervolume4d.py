@@ -10,6 +10,9 @@ neighbours in O(1) (``link0``/``link1`` hold the links of the rebuilt staircase)
 point's 3-D contribution is swept up the list above it in O(n): each later point cuts the new
 point's free 2-D area from above, from the right, or from inside. After the point is added, one
 more pass updates the neighbours of the nodes above it and drops the nodes it dominates.
+Points that share their 4th objective with the next one add no volume until the last of them,
+so their 3-D contributions are skipped and the 3-D volume is summed once after that last one,
+in one pass up the list (the 5-D sweep's limited sets put many points at the same height).
 
 Nodes ``n`` and ``n + 1`` are sentinels, (-inf, ref1, -inf) and (ref0, -inf, -inf): they bound
 the staircase on the left and on the right. The list is kept as arrays in its order rather than
@@ -48,6 +51,29 @@ def _free_area(X, link0, link1, px0: float, px1: float, q: int, toward_left: boo
 _free_area_jit = jit(_free_area)
 
 
+def _list_volume(X, Xz, order, right, left, link0, link1, m: int, left_end, right_end, ref2: float) -> float:
+    """3-D hypervolume of the list's nodes, swept up the list: each node, linked between its
+    staircase neighbours, adds its free area (the nodes it hides are walked once)."""
+    link0[left_end] = right_end
+    link1[right_end] = left_end
+    area = 0.0
+    volume = 0.0
+    for i in range(m):
+        p = order[i]
+        r, lft = right[p], left[p]
+        area += _free_area_jit(X, link0, link1, Xz[i, 0], Xz[i, 1], r, True)
+        link0[p] = r
+        link1[p] = lft
+        link1[r] = p
+        link0[lft] = p
+        upper = Xz[i + 1, 2] if i + 1 < m else ref2
+        volume += area * (upper - Xz[i, 2])
+    return volume
+
+
+_list_volume_jit = jit(_list_volume)
+
+
 def _hv_4d(P: np.ndarray, ref: np.ndarray) -> float:
     # P: rows that strictly dominate ref, sorted by the 4th objective ascending
     n = P.shape[0]
@@ -77,6 +103,7 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
     link1 = links[4]  # rebuilt staircase: next node to the left
     volume = 0.0
     total = 0.0
+    stale = False
     for k in range(n):
         x0, x1, x2 = X[k, 0], X[k, 1], X[k, 2]
         # 1. Rebuild the staircase at this height and find k's neighbours and place.
@@ -109,9 +136,13 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
                 best_right, br0, br1 = p, p0, p1
             elif p0 < x0 and (p1 < bl1 or (p1 == bl1 and p0 < bl0)):
                 best_left, bl0, bl1 = p, p0, p1
+        flat = k + 1 < n and P[k + 1, 3] == P[k, 3]  # no slab above k: its volume is not needed yet
         if not dominated:
             right[k] = best_right
             left[k] = best_left
+        if not dominated and (flat or stale):
+            stale = True
+        elif not dominated:
             # 2. k's 3-D contribution: sweep the nodes above it, each cutting its free area.
             link0[k] = best_right
             link1[k] = best_left
@@ -148,6 +179,7 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
             if not covered:
                 contribution += area * (ref[2] - last_z)
             volume += contribution
+        if not dominated:
             # 3. Put k in the list at pos, then, above it, drop the nodes it dominates and
             # update the neighbours of the others.
             for i in range(m, pos, -1):
@@ -190,6 +222,9 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
                     w += 1
                     i += 1
                 m = w
+        if stale and not flat:
+            volume = _list_volume_jit(X, Xz, order, right, left, link0, link1, m, left_end, right_end, ref[2])
+            stale = False
         height = (P[k + 1, 3] if k + 1 < n else ref[3]) - P[k, 3]
         total += volume * height
     return total
