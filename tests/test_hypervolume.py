@@ -78,8 +78,22 @@ def test_matches_the_slicing_oracle_on_larger_sets(rng, m):
 
 
 def test_hv4d_numba_and_python_agree(rng):
-    from dynast_lite._kernels.hypervolume4d import hv_4d_points
+    from dynast_lite._kernels.hypervolume4d import hv_4d_in, hv_4d_points, hv_5d_points, sort_floor
 
     for F in (rng.random((25, 4)), tie_heavy(rng, 25, 4)):
         ref = np.full(4, 2.5)
         assert python_impl(hv_4d_points)(F, ref) == pytest.approx(hv_4d_points(F, ref), rel=1e-14)
+    # 5-D sets large enough that limited sets go through HV4D+ (sorted floors, equal heights)
+    for F in (np.abs(rng.normal(size=(30, 5))), tie_heavy(rng, 30, 5)):
+        ref = np.full(5, 2.5)
+        assert python_impl(hv_5d_points)(F, ref) == pytest.approx(hv_5d_points(F, ref), rel=1e-14)
+    P = np.array([[3.0, 1, 2, 0], [1, 2, 2, 0], [2, 1, 1, 0], [1, 1, 1, 1]])
+    L = P.copy()
+    python_impl(sort_floor)(L, 4, 0.0)
+    assert L.tolist() == [[2, 1, 1, 0], [3, 1, 2, 0], [1, 2, 2, 0], [1, 1, 1, 1]]  # by 3rd, 2nd, 1st
+    ref = np.full(4, 4.0)
+    assert python_impl(hv_4d_in)(L, ref, *_hv4d_work(4)) == pytest.approx(hypervolume(P, ref), rel=1e-14)
+
+
+def _hv4d_work(n: int) -> tuple:
+    return np.empty((n + 2, 3)), np.empty((n, 3)), np.empty((5, n + 2), np.uint32)
