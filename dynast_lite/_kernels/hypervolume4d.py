@@ -13,6 +13,9 @@ more pass updates the neighbours of the nodes above it and drops the nodes it do
 Points that share their 4th objective with the next one add no volume until the last of them,
 so their 3-D contributions are skipped and the 3-D volume is summed once after that last one,
 in one pass up the list (the 5-D sweep's limited sets put many points at the same height).
+A point that goes to the top of the list, when the staircase already holds every node, finds
+its neighbours by walking that staircase rather than by rebuilding it (the 5-D sweep sorts the
+points at one height so that each goes to the top).
 
 Nodes ``n`` and ``n + 1`` are sentinels, (-inf, ref1, -inf) and (ref0, -inf, -inf): they bound
 the staircase on the left and on the right. The list is kept as arrays in its order rather than
@@ -104,38 +107,76 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
     volume = 0.0
     total = 0.0
     stale = False
+    # the staircase (link0, link1) holds every node of the list but ``pending`` (the node last
+    # put at the top, not linked in yet): a point that goes to the top walks it instead
+    standing = False
+    pending = -1
     for k in range(n):
         x0, x1, x2 = X[k, 0], X[k, 1], X[k, 2]
-        # 1. Rebuild the staircase at this height and find k's neighbours and place.
-        link0[left_end] = right_end
-        link1[right_end] = left_end
-        best_right, best_left = right_end, left_end
-        br0, br1 = X[right_end, 0], X[right_end, 1]
-        bl0, bl1 = X[left_end, 0], X[left_end, 1]
-        pos = m
-        dominated = False
-        for i in range(m):
-            p2 = Xz[i, 2]
-            if p2 > x2:
-                pos = i
-                break
-            p0, p1 = Xz[i, 0], Xz[i, 1]
-            if p2 == x2 and (p1 > x1 or (p1 == x1 and p0 > x0)):  # k comes before p
-                pos = i
-                break
-            if p0 <= x0 and p1 <= x1:  # and p2 <= x2: p covers k
-                dominated = True
-                break
-            p = order[i]
-            r, lft = right[p], left[p]
-            link0[p] = r
-            link1[p] = lft
-            link1[r] = p
-            link0[lft] = p
-            if p1 < x1 and (p0 < br0 or (p0 == br0 and p1 < br1)):
-                best_right, br0, br1 = p, p0, p1
-            elif p0 < x0 and (p1 < bl1 or (p1 == bl1 and p0 < bl0)):
-                best_left, bl0, bl1 = p, p0, p1
+        on_top = m == 0
+        if not on_top:
+            t0, t1, t2 = Xz[m - 1, 0], Xz[m - 1, 1], Xz[m - 1, 2]
+            on_top = x2 > t2 or (x2 == t2 and (x1 > t1 or (x1 == t1 and x0 >= t0)))
+        if standing and on_top:
+            # 1'. k goes to the top: link the pending node in, then walk the staircase rightwards
+            # from the left end: nodes above k's 2nd objective, the last of them left of k is
+            # its left neighbour; the first one not above it covers k or is its right one.
+            if pending >= 0:
+                r, lft = right[pending], left[pending]
+                link0[pending] = r
+                link1[pending] = lft
+                link1[r] = pending
+                link0[lft] = pending
+                pending = -1
+            best_left = left_end
+            u = link0[left_end]
+            while X[u, 1] > x1:
+                if X[u, 0] < x0:
+                    best_left = u
+                u = link0[u]
+            dominated = X[u, 0] <= x0
+            if X[u, 1] == x1:
+                u = link0[u]
+            best_right = u
+            pos = m
+        else:
+            # 1. Rebuild the staircase at this height and find k's neighbours and place.
+            standing, pending = False, -1
+            link0[left_end] = right_end
+            link1[right_end] = left_end
+            best_right, best_left = right_end, left_end
+            br0, br1 = X[right_end, 0], X[right_end, 1]
+            bl0, bl1 = X[left_end, 0], X[left_end, 1]
+            pos = m
+            dominated = False
+            for i in range(m):
+                p2 = Xz[i, 2]
+                if p2 > x2:
+                    pos = i
+                    break
+                p0, p1 = Xz[i, 0], Xz[i, 1]
+                if p2 == x2 and (p1 > x1 or (p1 == x1 and p0 > x0)):  # k comes before p
+                    pos = i
+                    break
+                if p0 <= x0 and p1 <= x1:  # and p2 <= x2: p covers k
+                    dominated = True
+                    break
+                p = order[i]
+                r, lft = right[p], left[p]
+                link0[p] = r
+                link1[p] = lft
+                link1[r] = p
+                link0[lft] = p
+                if p1 < x1 and (p0 < br0 or (p0 == br0 and p1 < br1)):
+                    best_right, br0, br1 = p, p0, p1
+                elif p0 < x0 and (p1 < bl1 or (p1 == bl1 and p0 < bl0)):
+                    best_left, bl0, bl1 = p, p0, p1
+            # the whole list is linked when k goes to the top: it stands for the next point
+            standing = pos == m and not dominated
+        if not dominated and pos == m:
+            pending = k
+        elif not dominated:
+            standing = False  # k goes inside the list: step 2 and 3 relink the nodes above it
         flat = k + 1 < n and P[k + 1, 3] == P[k, 3]  # no slab above k: its volume is not needed yet
         if not dominated:
             right[k] = best_right
@@ -225,6 +266,7 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
         if stale and not flat:
             volume = _list_volume_jit(X, Xz, order, right, left, link0, link1, m, left_end, right_end, ref[2])
             stale = False
+            standing, pending = True, -1  # the sum linked every node
         height = (P[k + 1, 3] if k + 1 < n else ref[3]) - P[k, 3]
         total += volume * height
     return total
