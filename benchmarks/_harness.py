@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["latency_spread", "quartiles", "seeded", "time_exact_costs", "timed"]
+__all__ = ["latency_spread", "paired_ratio", "quartiles", "seeded", "time_exact_costs", "timed"]
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -16,6 +16,27 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - start
+
+
+def paired_ratio(
+    ours: Callable[[], Any], peer: Callable[[], Any], rounds: int, burst_s: float = 0.005
+) -> float:
+    """Median over ``rounds`` of our time / the peer's, each round timing a burst of ours and a
+    burst of the peer's back to back (bursts of about ``burst_s`` seconds of the peer's). Two
+    benchmarks timed one after the other move apart when the machine's speed drifts between
+    them; a ratio taken within each round does not."""
+    start = time.perf_counter()
+    peer()
+    reps = max(1, int(burst_s / max(time.perf_counter() - start, 1e-7)))
+    ours()  # compiled and warm before anything is timed
+
+    def burst(fn: Callable[[], Any]) -> float:
+        start = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        return time.perf_counter() - start
+
+    return float(np.median([burst(ours) / burst(peer) for _ in range(rounds)]))
 
 
 def quartiles(values) -> dict[str, float]:
