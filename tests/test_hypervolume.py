@@ -78,7 +78,7 @@ def test_matches_the_slicing_oracle_on_larger_sets(rng, m):
 
 
 def test_hv4d_numba_and_python_agree(rng):
-    from dynast_lite._kernels.hypervolume4d import hv_4d_in, hv_4d_points, hv_5d_points, sort_floor
+    from dynast_lite._kernels.hypervolume4d import hv_4d_points, hv_5d_points, sort_floor
 
     for F in (rng.random((25, 4)), tie_heavy(rng, 25, 4)):
         ref = np.full(4, 2.5)
@@ -92,7 +92,7 @@ def test_hv4d_numba_and_python_agree(rng):
     python_impl(sort_floor)(L, 4, 0.0)
     assert L.tolist() == [[2, 1, 1, 0], [3, 1, 2, 0], [1, 2, 2, 0], [1, 1, 1, 1]]  # by 3rd, 2nd, 1st
     ref = np.full(4, 4.0)
-    assert python_impl(hv_4d_in)(L, ref, *_hv4d_work(4)) == pytest.approx(hypervolume(P, ref), rel=1e-14)
+    assert _python_hv4d(L, ref) == pytest.approx(hypervolume(P, ref), rel=1e-14)
 
 
 def test_hv4d_walking_and_comparing_find_the_same_neighbours(rng, monkeypatch):
@@ -109,11 +109,17 @@ def test_hv4d_walking_and_comparing_find_the_same_neighbours(rng, monkeypatch):
         values = []
         for walk_from in (0, 10**9):
             monkeypatch.setattr(hv4, "WALK_FROM", walk_from)
-            values.append(python_impl(hv4.hv_4d_in)(P, ref, *_hv4d_work(len(P))))
+            values.append(_python_hv4d(P, ref))
         assert values[0] == pytest.approx(values[1], rel=1e-14)
         assert values[0] == pytest.approx(hypervolume(F, ref), rel=1e-14)
     assert values[0] == pytest.approx(hypervolume_by_grid(grid, np.full(4, 7.5)), rel=1e-12)
 
 
-def _hv4d_work(n: int) -> tuple:
-    return np.empty((n + 2, 3)), np.empty((n, 3)), np.empty((5, n + 2), np.uint32)
+def _python_hv4d(P: np.ndarray, ref: np.ndarray) -> float:
+    """HV4D+'s core, not compiled, on rows ``P`` sorted by the 4th objective."""
+    from dynast_lite._kernels import hypervolume4d as hv4
+
+    n = P.shape[0]
+    X = np.empty((n + 2, 4))  # the rows, then the two sentinels
+    X[:n] = P
+    return python_impl(hv4.hv_4d_core)(X, n, ref, np.empty((n, 3)), np.empty((5, n + 2), np.uint32))

@@ -83,23 +83,11 @@ _list_volume_jit = jit(_list_volume)
 WALK_FROM = 48
 
 
-def _hv_4d(P: np.ndarray, ref: np.ndarray) -> float:
-    # P: rows that strictly dominate ref, sorted by the 4th objective ascending
-    n = P.shape[0]
-    if n == 0:
-        return 0.0
-    X = np.empty((n + 2, 3))
-    Xz = np.empty((n, 3))
-    links = np.empty((5, n + 2), np.uint32)
-    return hv_4d_in(P, ref, X, Xz, links)
-
-
-def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, links: np.ndarray) -> float:
-    # as _hv_4d, in work arrays of at least n + 2 rows (reused by the 5-D sweep)
-    n = P.shape[0]
+def _hv_4d_core(X: np.ndarray, n: int, ref: np.ndarray, Xz: np.ndarray, links: np.ndarray) -> float:
+    # X[:n]: the points, sorted by the 4th objective (rows n and n + 1 become the sentinels);
+    # the work arrays of at least n + 2 rows are reused by the 5-D sweep
     left_end, right_end = np.uint32(n), np.uint32(n + 1)
     inf = np.inf
-    X[:n] = P[:, :3]
     X[left_end, 0], X[left_end, 1], X[left_end, 2] = -inf, ref[1], -inf
     X[right_end, 0], X[right_end, 1], X[right_end, 2] = ref[0], -inf, -inf
     # the list, as arrays in the order of the 3rd objective: node ids and their coordinates
@@ -192,7 +180,7 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
             pending = k
         elif not dominated:
             standing = False  # k goes inside the list: step 2 and 3 relink the nodes above it
-        flat = k + 1 < n and P[k + 1, 3] == P[k, 3]  # no slab above k: its volume is not needed yet
+        flat = k + 1 < n and X[k + 1, 3] == X[k, 3]  # no slab above k: its volume is not needed yet
         if not dominated:
             right[k] = best_right
             left[k] = best_left
@@ -282,13 +270,12 @@ def _hv_4d_in(P: np.ndarray, ref: np.ndarray, X: np.ndarray, Xz: np.ndarray, lin
             volume = _list_volume_jit(X, Xz, order, right, left, link0, link1, m, left_end, right_end, ref[2])
             stale = False
             standing, pending = True, -1  # the sum linked every node
-        height = (P[k + 1, 3] if k + 1 < n else ref[3]) - P[k, 3]
+        height = (X[k + 1, 3] if k + 1 < n else ref[3]) - X[k, 3]
         total += volume * height
     return total
 
 
-hv_4d_in = jit(_hv_4d_in)
-hv_4d = jit(_hv_4d)
+hv_4d_core = jit(_hv_4d_core)
 
 
 def _hv_4d_points(F: np.ndarray, ref: np.ndarray) -> float:
@@ -305,11 +292,13 @@ def _hv_4d_points(F: np.ndarray, ref: np.ndarray) -> float:
     for j in range(c):
         w[j] = F[keep[j], 3]
     order = np.argsort(w)
-    P = np.empty((c, 4))
+    if c == 0:
+        return 0.0
+    X = np.empty((c + 2, 4))  # the sorted rows, then HV4D+'s sentinels
     for j in range(c):
         r = keep[order[j]]
-        P[j, 0], P[j, 1], P[j, 2], P[j, 3] = F[r, 0], F[r, 1], F[r, 2], F[r, 3]
-    return hv_4d(P, ref)
+        X[j, 0], X[j, 1], X[j, 2], X[j, 3] = F[r, 0], F[r, 1], F[r, 2], F[r, 3]
+    return hv_4d_core(X, c, ref, np.empty((c, 3)), np.empty((5, c + 2), np.uint32))
 
 
 hv_4d_points = jit(_hv_4d_points)
@@ -390,8 +379,7 @@ def _hv_5d_points(F: np.ndarray, ref: np.ndarray) -> float:
     ref4 = ref[:4].copy()
     S = np.empty((c, 4))  # the points so far (4-D), sorted by the 4th objective
     s = 0
-    limited = np.empty((c, 4))
-    X = np.empty((c + 2, 3))
+    limited = np.empty((c + 2, 4))  # and HV4D+'s two sentinels
     Xz = np.empty((c, 3))
     links = np.empty((5, c + 2), np.uint32)
     p = np.empty(4)
@@ -453,7 +441,7 @@ def _hv_5d_points(F: np.ndarray, ref: np.ndarray) -> float:
             covered = hv_inex_4d(limited, k, ref4)
         else:
             sort_floor(limited, k, p3)
-            covered = hv_4d_in(limited[:k], ref4, X, Xz, links)
+            covered = hv_4d_core(limited, k, ref4, Xz, links)
         contribution = box - covered
         area += contribution
         upper = F[keep[order[t + 1]], 4] if t + 1 < c else ref[4]
