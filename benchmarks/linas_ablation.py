@@ -16,10 +16,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _mode  # noqa: E402
-
-_mode.QUICK = False  # full sizes: population 50, 20,000 inner evaluations, as bench_linas measures
-import bench_linas as B  # noqa: E402
+import bench_linas as B  # noqa: E402  (full sizes outside pytest: population 50, 20,000 inner evaluations)
 
 import dynast_lite.tactics.linas as linas  # noqa: E402
 
