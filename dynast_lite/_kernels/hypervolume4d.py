@@ -101,8 +101,9 @@ def _hv_4d_core(X: np.ndarray, n: int, ref: np.ndarray, Xz: np.ndarray, links: n
     volume = 0.0
     total = 0.0
     stale = False
-    # the staircase (link0, link1) holds every node of the list but ``pending`` (the node last
-    # put at the top, not linked in yet): a point that goes to the top walks it instead
+    # while ``standing``, the staircase (link0, link1) holds every node of the list but
+    # ``pending`` (the node last put at the top, not linked in yet), so a point that goes to the
+    # top walks it instead of rebuilding it
     standing = False
     pending = -1
     for k in range(n):
@@ -112,9 +113,8 @@ def _hv_4d_core(X: np.ndarray, n: int, ref: np.ndarray, Xz: np.ndarray, links: n
             t0, t1, t2 = Xz[m - 1, 0], Xz[m - 1, 1], Xz[m - 1, 2]
             on_top = x2 > t2 or (x2 == t2 and (x1 > t1 or (x1 == t1 and x0 >= t0)))
         if standing and on_top:
-            # 1'. k goes to the top: link the pending node in, then walk the staircase rightwards
-            # from the left end: nodes above k's 2nd objective, the last of them left of k is
-            # its left neighbour; the first one not above it covers k or is its right one.
+            # 1'. k goes to the top: link the pending node in; the walk below finds k's
+            # neighbours on the staircase of the whole list.
             if pending >= 0:
                 r, lft = right[pending], left[pending]
                 link0[pending] = r
