@@ -178,18 +178,28 @@ class Group:
         return True
 
     def _heartbeat(self) -> None:
+        def stop() -> None:
+            sys.stderr.write(f"rank {self.rank}: rank 0 has ended the run; this rank stops\n")
+            sys.stderr.flush()
+            os._exit(1)
+
         def beat() -> None:
+            ended_seen = False
             while not self._beating.wait(HEARTBEAT_EVERY):
                 try:
                     self.store.add(f"hb/{self.rank}", 1)
+                    # rank 0 ended the run and this rank's main thread, which would have
+                    # stopped on its own within a beat, is still busy (stuck in a measurement):
+                    # say so while rank 0 still listens, before a launcher kills this process
+                    if self.rank != 0 and self.store.check(["ended"]):
+                        if ended_seen:
+                            self._set(f"bye/{self.rank}", True)
+                            stop()
+                        ended_seen = True
                 except Exception:
                     if self._beating.is_set():
                         return
-                    # rank 0 (which serves the store) ended the run while this rank was busy,
-                    # perhaps stuck in a measurement: nothing is left to do here
-                    sys.stderr.write(f"rank {self.rank}: rank 0 has ended the run; this rank stops\n")
-                    sys.stderr.flush()
-                    os._exit(1)
+                    stop()  # rank 0 (which serves the store) is gone while this rank was busy
 
         self.store.add(f"hb/{self.rank}", 1)
         threading.Thread(target=beat, name="dynast-lite heartbeat", daemon=True).start()
@@ -218,10 +228,22 @@ class Group:
             result = search(driver)
         except BaseException as err:
             self._set(f"task/{self._task}", {"abort": f"{type(err).__name__}: {err}"})
+            if isinstance(err, RankLost):
+                self._farewell()
             raise
         self._set(f"task/{self._task}", {"stop": True, "result": _result_to_json(result)})
         self._await_done()
         return result
+
+    def _farewell(self) -> None:
+        """After losing a rank: tell every rank the run has ended and wait (a few heartbeats at
+        most) for each to answer, so that one stuck in a measurement can say why it stops before
+        this process, which serves the store, exits and a launcher kills the rest."""
+        self._set("ended", True)
+        deadline = time.monotonic() + 2 * HEARTBEAT_EVERY + 1.5
+        keys = [f"bye/{r}" for r in range(1, self.world_size)]
+        while time.monotonic() < deadline and not all(self._ready(k) for k in keys):
+            time.sleep(_POLL)
 
     def _await_done(self) -> None:
         """Wait (briefly) until every rank has read the result, so the store outlives them."""
@@ -283,6 +305,7 @@ class Group:
             self._wait_for(key)
             task = self._get(key)
             if "abort" in task:
+                self._set(f"bye/{self.rank}", True)
                 raise RankLost(f"rank 0 stopped the run: {task['abort']}")
             if task.get("stop"):
                 self._set(f"done/{self.rank}", True)
