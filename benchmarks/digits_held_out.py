@@ -1,0 +1,105 @@
+"""Winner's curse on the digits supernet: how good are the sub-networks a search picks, on
+images it never validated on?
+
+The 539 validation images are split in two seeded halves. Every search validates on the first
+(270 images); the sub-networks on its front (by those validations and MACs) are then scored on
+the second (269), which no search saw. The hypervolume of the validations themselves counts a
+sub-network's luck on the images it was picked on; the held-out one does not. Each validation
+is one pass over the 539 images: both halves' top-1 come from the same BatchNorm-recalibrated
+sub-network. Not a timing benchmark, so a plain script (about 25 minutes):
+
+    python benchmarks/digits_held_out.py [seeds] [linas validations] [evolutionary validations]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_linas as B  # noqa: E402  (full sizes outside pytest)
+from _digits_truth import DigitsTruth  # noqa: E402
+
+import dynast_lite as dl  # noqa: E402
+
+
+class HeldOutDigits(DigitsTruth):
+    """Validations on one half of the digits validation split; ``held_out`` gives the other
+    half's top-1 (%) of rows validated already."""
+
+    def __init__(self, split_seed: int = 7, **options):
+        super().__init__(**options)
+        n = len(self.inner.split.y_val)
+        perm = np.random.default_rng(split_seed).permutation(n)
+        self.search_half, self.held_half = np.sort(perm[: n // 2 + n % 2]), np.sort(perm[n // 2 + n % 2 :])
+        self._held: dict[bytes, float] = {}
+
+    def _top1_both(self, config) -> tuple[float, float]:
+        import torch
+
+        from dynast_evaluators.measure import recalibrate_bn
+
+        inner, s = self.inner, self.inner.settings
+        split = inner.split
+        bn = inner._subset(len(split.y_train), min(s.bn_images, len(split.y_train)), salt=1)
+        bn_batches = [b for b, _ in inner._batches(split.x_train[bn], None, s.bn_batch_size)]
+        net = recalibrate_bn(inner.subnet(config), bn_batches, s.device)
+        with torch.no_grad():
+            right = (net(split.x_val).argmax(dim=1) == split.y_val).numpy()
+        return 100.0 * right[self.search_half].mean(), 100.0 * right[self.held_half].mean()
+
+    def _accuracy(self, X: np.ndarray) -> np.ndarray:
+        keys = [row.tobytes() for row in X]
+        todo = {k: i for i, k in enumerate(keys) if k not in self._top1}
+        for k, config in zip(todo, self.space.decode(X[list(todo.values())]), strict=True):
+            self._top1[k], self._held[k] = self._top1_both(config)
+        self.validations += len(todo)
+        return np.array([self._top1[k] for k in keys])
+
+    def held_out(self, X: np.ndarray) -> np.ndarray:
+        self._accuracy(X)
+        return np.array([self._held[row.tobytes()] for row in np.asarray(X).astype(np.int64)])
+
+
+def curves(ev: HeldOutDigits, X: np.ndarray, refs: dict[str, np.ndarray], checkpoints) -> dict[str, list]:
+    """At each checkpoint k: the hypervolume of the first k validations (search half), and the
+    held-out hypervolume of the sub-networks on their front."""
+    macs = ev.values(X, ["macs"])["macs"] / 1e6
+    F = np.column_stack([-ev.values(X, ["accuracy_top1"])["accuracy_top1"], macs])
+    H = np.column_stack([-ev.held_out(X), macs])
+    out: dict[str, list] = {"search": [], "held": []}
+    for k in checkpoints:
+        front = dl.indicators.pareto_front(F[:k])
+        out["search"].append(dl.indicators.hypervolume(np.unique(F[:k], axis=0), refs["search"]))
+        out["held"].append(dl.indicators.hypervolume(np.unique(H[:k][front], axis=0), refs["held"]))
+    return out
+
+
+def main(seeds: int = 10, linas_budget: int = 100, evo_budget: int = 500) -> None:
+    ev = HeldOutDigits()
+    X = ev.space.sample(20_000, np.random.default_rng(99))
+    worst_macs = ev.values(X, ["macs"])["macs"].max() / 1e6
+    refs = {
+        "search": np.array([-ev.values(X[:100], ["accuracy_top1"])["accuracy_top1"].min(), worst_macs]),
+        "held": np.array([-ev.held_out(X[:100]).min(), worst_macs]),
+    }
+    print(f"reference (worst of 100 random): search half {refs['search']}, held-out half {refs['held']}")
+    runs = {"LINAS": ("linas", linas_budget), "evolutionary": ("evolutionary", evo_budget)}
+    for name, (tactic, budget) in runs.items():
+        checkpoints = [k for k in (25, 50, 100, 250, 500) if k <= budget]
+        start = time.perf_counter()
+        found = [curves(ev, B.ours(ev, tactic, seed, 2, budget), refs, checkpoints) for seed in range(seeds)]
+        for what in ("search", "held"):
+            values = np.array([f[what] for f in found])
+            med, q25, q75 = np.median(values, 0), *np.percentile(values, [25, 75], axis=0)
+            rows = zip(checkpoints, med, q25, q75, strict=True)
+            cells = ", ".join(f"{k}: {m:.3f} [{a:.3f}, {b:.3f}]" for k, m, a, b in rows)
+            print(f"{name} ({what} half) {cells}")
+        print(f"  ({time.perf_counter() - start:.0f} s, {seeds} seeds)", flush=True)
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:4]))
