@@ -6,7 +6,7 @@ The 539 validation images are split in two seeded halves. Every search validates
 the second (269), which no search saw. The hypervolume of the validations themselves counts a
 sub-network's luck on the images it was picked on; the held-out one does not. Each validation
 is one pass over the 539 images: both halves' top-1 come from the same BatchNorm-recalibrated
-sub-network. Not a timing benchmark, so a plain script (about 25 minutes):
+sub-network. Not a timing benchmark, so a plain script (about 13 minutes here):
 
     python benchmarks/digits_held_out.py [seeds] [linas validations] [evolutionary validations]
 """
