@@ -258,3 +258,17 @@ def test_linas_inner_search(measure, surrogate, impl):
         f"LINAS inner search, {INNER:,} predictor evaluations",
         rounds=1,
     )
+
+
+def test_digits_held_out_script():
+    """The held-out digits script (not timed; its numbers are in README.md) runs end to end:
+    every curve finite, the validations' own hypervolume never falling as validations grow."""
+    import digits_held_out
+
+    out = digits_held_out.run(seeds=1, linas_budget=POP * 2, evo_budget=POP * 2, n_reference=10)
+    for name, checkpoints in out["checkpoints"].items():
+        assert checkpoints
+        search, held = out[name, "search"], out[name, "held"]
+        assert search.shape == held.shape == (1, len(checkpoints))
+        assert np.isfinite(search).all() and np.isfinite(held).all() and (held >= 0).all()
+        assert (np.diff(search, axis=1) >= 0).all()

@@ -22,6 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_linas as B  # noqa: E402  (full sizes outside pytest)
 from _digits_truth import DigitsTruth  # noqa: E402
+from _mode import pick  # noqa: E402
 
 import dynast_lite as dl  # noqa: E402
 
@@ -78,27 +79,42 @@ def curves(ev: HeldOutDigits, X: np.ndarray, refs: dict[str, np.ndarray], checkp
     return out
 
 
-def main(seeds: int = 10, linas_budget: int = 100, evo_budget: int = 500) -> None:
-    ev = HeldOutDigits()
+def run(seeds: int, linas_budget: int, evo_budget: int, n_reference: int = 100) -> dict:
+    """Every seed's curves: ``{(method, "search" | "held"): array (seeds, checkpoints)}``, with
+    ``"checkpoints"`` and ``"refs"`` (the worst of ``n_reference`` random sub-networks on each
+    half, and the worst MACs of 20,000)."""
+    ev = HeldOutDigits(**pick({"pretrained": False}, {}))
     X = ev.space.sample(20_000, np.random.default_rng(99))
     worst_macs = ev.values(X, ["macs"])["macs"].max() / 1e6
+    first = X[:n_reference]
     refs = {
-        "search": np.array([-ev.values(X[:100], ["accuracy_top1"])["accuracy_top1"].min(), worst_macs]),
-        "held": np.array([-ev.held_out(X[:100]).min(), worst_macs]),
+        "search": np.array([-ev.values(first, ["accuracy_top1"])["accuracy_top1"].min(), worst_macs]),
+        "held": np.array([-ev.held_out(first).min(), worst_macs]),
     }
-    print(f"reference (worst of 100 random): search half {refs['search']}, held-out half {refs['held']}")
-    runs = {"LINAS": ("linas", linas_budget), "evolutionary": ("evolutionary", evo_budget)}
-    for name, (tactic, budget) in runs.items():
-        checkpoints = [k for k in (25, 50, 100, 250, 500) if k <= budget]
-        start = time.perf_counter()
+    out: dict = {"refs": refs, "checkpoints": {}}
+    methods = (("LINAS", "linas", linas_budget), ("evolutionary", "evolutionary", evo_budget))
+    for name, tactic, budget in methods:
+        checkpoints = [k for k in B.CHECKPOINTS if k <= budget]
         found = [curves(ev, B.ours(ev, tactic, seed, 2, budget), refs, checkpoints) for seed in range(seeds)]
+        out["checkpoints"][name] = checkpoints
         for what in ("search", "held"):
-            values = np.array([f[what] for f in found])
+            out[name, what] = np.array([f[what] for f in found])
+    return out
+
+
+def main(seeds: int = 10, linas_budget: int = 100, evo_budget: int = 500) -> None:
+    start = time.perf_counter()
+    out = run(seeds, linas_budget, evo_budget)
+    refs = out["refs"]
+    print(f"reference (worst of 100 random): search half {refs['search']}, held-out half {refs['held']}")
+    for name, checkpoints in out["checkpoints"].items():
+        for what in ("search", "held"):
+            values = out[name, what]
             med, q25, q75 = np.median(values, 0), *np.percentile(values, [25, 75], axis=0)
             rows = zip(checkpoints, med, q25, q75, strict=True)
             cells = ", ".join(f"{k}: {m:.3f} [{a:.3f}, {b:.3f}]" for k, m, a, b in rows)
             print(f"{name} ({what} half) {cells}")
-        print(f"  ({time.perf_counter() - start:.0f} s, {seeds} seeds)", flush=True)
+    print(f"({time.perf_counter() - start:.0f} s, {seeds} seeds)")
 
 
 if __name__ == "__main__":
