@@ -35,8 +35,11 @@ def test_ranking(measure, impl, m, n):
     F = np.random.default_rng(0).random((n, m))
     ours, theirs = non_dominated_rank(F), moocore.pareto_rank(F)
     assert np.array_equal(ours, theirs - theirs.min())
-    fn = {"dynast-lite": lambda: non_dominated_rank(F), "moocore": lambda: moocore.pareto_rank(F)}[impl]
-    measure(fn, f"ranking M={m} N={n:,}", micro=True, fronts=int(ours.max()) + 1)
+    pair = {"dynast-lite": lambda: non_dominated_rank(F), "moocore": lambda: moocore.pareto_rank(F)}
+    extra = {"fronts": int(ours.max()) + 1}
+    if impl == "moocore":  # as for the hypervolume: the ratio within interleaved rounds
+        extra["paired ours/peer"] = paired_ratio(pair["dynast-lite"], pair["moocore"], pick(1, 21))
+    measure(pair[impl], f"ranking M={m} N={n:,}", micro=True, **extra)
 
 
 @pytest.mark.parametrize("impl", IMPLS)
