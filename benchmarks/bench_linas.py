@@ -265,7 +265,8 @@ def test_digits_held_out_script():
     every curve finite, the validations' own hypervolume never falling as validations grow."""
     import digits_held_out
 
-    out = digits_held_out.run(seeds=1, linas_budget=POP * 2, evo_budget=POP * 2, n_reference=10)
+    out = digits_held_out.run(seeds=1, linas_budget=POP * 2, evo_budget=POP * 2, n_reference=10, n_obj=3)
+    assert out["refs"]["held"].shape == (3,)
     for name, checkpoints in out["checkpoints"].items():
         assert checkpoints
         search, held = out[name, "search"], out[name, "held"]

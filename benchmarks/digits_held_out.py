@@ -8,7 +8,9 @@ sub-network's luck on the images it was picked on; the held-out one does not. Ea
 is one pass over the 539 images: both halves' top-1 come from the same BatchNorm-recalibrated
 sub-network. Not a timing benchmark, so a plain script (about 13 minutes here):
 
-    python benchmarks/digits_held_out.py [seeds] [linas validations] [evolutionary validations]
+    python benchmarks/digits_held_out.py [seeds] [linas validations] [evolutionary validations] [objectives]
+
+Objectives: 2 (-top-1, MACs; NSGA-II) or 3 (and params; U-NSGA-III).
 """
 
 from __future__ import annotations
@@ -67,10 +69,12 @@ class HeldOutDigits(DigitsTruth):
 
 def curves(ev: HeldOutDigits, X: np.ndarray, refs: dict[str, np.ndarray], checkpoints) -> dict[str, list]:
     """At each checkpoint k: the hypervolume of the first k validations (search half), and the
-    held-out hypervolume of the sub-networks on their front."""
-    macs = ev.values(X, ["macs"])["macs"] / 1e6
-    F = np.column_stack([-ev.values(X, ["accuracy_top1"])["accuracy_top1"], macs])
-    H = np.column_stack([-ev.held_out(X), macs])
+    held-out hypervolume of the sub-networks on their front; objectives -top-1 (%), MACs (M)
+    and, with 3-coordinate references, params (M)."""
+    n_obj = refs["search"].shape[0]
+    F = B.objective_rows(ev, X, n_obj)
+    H = F.copy()
+    H[:, 0] = -ev.held_out(X)
     out: dict[str, list] = {"search": [], "held": []}
     for k in checkpoints:
         front = dl.indicators.pareto_front(F[:k])
@@ -79,32 +83,34 @@ def curves(ev: HeldOutDigits, X: np.ndarray, refs: dict[str, np.ndarray], checkp
     return out
 
 
-def run(seeds: int, linas_budget: int, evo_budget: int, n_reference: int = 100) -> dict:
+def run(seeds: int, linas_budget: int, evo_budget: int, n_reference: int = 100, n_obj: int = 2) -> dict:
     """Every seed's curves: ``{(method, "search" | "held"): array (seeds, checkpoints)}``, with
     ``"checkpoints"`` and ``"refs"`` (the worst of ``n_reference`` random sub-networks on each
     half, and the worst MACs of 20,000)."""
     ev = HeldOutDigits(**pick({"pretrained": False}, {}))
     X = ev.space.sample(20_000, np.random.default_rng(99))
-    worst_macs = ev.values(X, ["macs"])["macs"].max() / 1e6
+    cost = ev.values(X, ["macs", "params"])
+    costs = np.array([cost["macs"].max(), cost["params"].max()])[: n_obj - 1] / 1e6  # worst MACs (params)
     first = X[:n_reference]
     refs = {
-        "search": np.array([-ev.values(first, ["accuracy_top1"])["accuracy_top1"].min(), worst_macs]),
-        "held": np.array([-ev.held_out(first).min(), worst_macs]),
+        "search": np.r_[-ev.values(first, ["accuracy_top1"])["accuracy_top1"].min(), costs],
+        "held": np.r_[-ev.held_out(first).min(), costs],
     }
     out: dict = {"refs": refs, "checkpoints": {}}
     methods = (("LINAS", "linas", linas_budget), ("evolutionary", "evolutionary", evo_budget))
     for name, tactic, budget in methods:
         checkpoints = [k for k in B.CHECKPOINTS if k <= budget]
-        found = [curves(ev, B.ours(ev, tactic, seed, 2, budget), refs, checkpoints) for seed in range(seeds)]
+        orders = (B.ours(ev, tactic, seed, n_obj, budget) for seed in range(seeds))
+        found = [curves(ev, X_run, refs, checkpoints) for X_run in orders]
         out["checkpoints"][name] = checkpoints
         for what in ("search", "held"):
             out[name, what] = np.array([f[what] for f in found])
     return out
 
 
-def main(seeds: int = 10, linas_budget: int = 100, evo_budget: int = 500) -> None:
+def main(seeds: int = 10, linas_budget: int = 100, evo_budget: int = 500, n_obj: int = 2) -> None:
     start = time.perf_counter()
-    out = run(seeds, linas_budget, evo_budget)
+    out = run(seeds, linas_budget, evo_budget, n_obj=n_obj)
     refs = out["refs"]
     print(f"reference (worst of 100 random): search half {refs['search']}, held-out half {refs['held']}")
     for name, checkpoints in out["checkpoints"].items():
@@ -118,4 +124,4 @@ def main(seeds: int = 10, linas_budget: int = 100, evo_budget: int = 500) -> Non
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:4]))
+    main(*(int(a) for a in sys.argv[1:5]))
