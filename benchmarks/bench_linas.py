@@ -269,7 +269,8 @@ def test_digits_held_out_script():
     assert out["refs"]["held"].shape == (3,)
     for name, checkpoints in out["checkpoints"].items():
         assert checkpoints
-        search, held = out[name, "search"], out[name, "held"]
-        assert search.shape == held.shape == (1, len(checkpoints))
-        assert np.isfinite(search).all() and np.isfinite(held).all() and (held >= 0).all()
+        search, held, smoothed = out[name, "search"], out[name, "held"], out[name, "smoothed"]
+        assert search.shape == held.shape == smoothed.shape == (1, len(checkpoints))
+        for hv in (search, held, smoothed):
+            assert np.isfinite(hv).all() and (hv >= 0).all()
         assert (np.diff(search, axis=1) >= 0).all()
