@@ -230,13 +230,19 @@ class DigitsEvaluator:
         gen = torch.Generator().manual_seed(self.settings.seed * 1_000_003 + salt)
         return torch.randperm(n_total, generator=gen)[:n].sort().values
 
+    def recalibrated_subnet(self, config: Mapping[str, Any]) -> torch.nn.Module:
+        """``config``'s sub-network, its BatchNorm statistics recalibrated on the seeded subset
+        of the training split, in eval mode on the settings' device."""
+        s, split = self.settings, self.split
+        bn = self._subset(len(split.y_train), min(s.bn_images, len(split.y_train)), salt=1)
+        bn_batches = [b for b, _ in self._batches(split.x_train[bn], None, s.bn_batch_size)]
+        return recalibrate_bn(self.subnet(config), bn_batches, s.device)
+
     def accuracy(self, config: Mapping[str, Any]) -> dict[int, float]:
         """Top-1 and top-5 accuracy (%) on the validation split after BatchNorm recalibration on
         a seeded subset of the training split."""
         s, split = self.settings, self.split
-        bn = self._subset(len(split.y_train), min(s.bn_images, len(split.y_train)), salt=1)
-        bn_batches = [b for b, _ in self._batches(split.x_train[bn], None, s.bn_batch_size)]
-        net = recalibrate_bn(self.subnet(config), bn_batches, s.device)
+        net = self.recalibrated_subnet(config)
         x, y = split.x_val, split.y_val
         if s.test_fraction < 1.0:
             keep = self._subset(len(y), max(1, round(s.test_fraction * len(y))), salt=2)
