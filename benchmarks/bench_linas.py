@@ -274,3 +274,44 @@ def test_digits_held_out_script():
         for hv in (search, held, smoothed):
             assert np.isfinite(hv).all() and (hv >= 0).all()
         assert (np.diff(search, axis=1) >= 0).all()
+
+
+def test_digits_oracle_script():
+    """The digits oracle script (not timed; its numbers are in README.md) runs end to end: LINAS
+    really predicts top-1 by the oracle inside ``oracle_predictor`` and by its own predictors
+    after it, cross-fitting keeps a row's own value out of its prediction, and every curve is
+    finite and never falls as validations grow."""
+    import digits_oracle
+
+    import dynast_lite.tactics.linas as linas
+
+    fit = linas._fit_surrogate
+    n = POP * 2
+    out = digits_oracle.run(1, 3, linas_budget=n, evo_budget=n, n_random=30, pool_seeds=(7,), n_fresh=20)
+    assert linas._fit_surrogate is fit
+    assert out["ref"].shape == (3,) and out["pool"] > 30 and -1 <= out["tau"] <= 1
+    names = ("evolutionary", "LINAS", "LINAS, oracle of the pool, cross-fitted", "LINAS, oracle of the pool")
+    assert set(out["picked from the pool"]) == set(names)
+    for name in names:
+        hv = out[name]
+        assert hv.shape == (1, len(out["checkpoints"])) and np.isfinite(hv).all() and (hv >= 0).all()
+        assert (np.diff(hv, axis=1) >= 0).all()
+
+    ev, _ = digits_truth()
+    X = ev.space.sample(40, np.random.default_rng(0))
+    plain, crossed = digits_oracle.Oracle(ev).fit(X), digits_oracle.Oracle(ev, folds=5).fit(X)
+    fresh = ev.space.sample(5, np.random.default_rng(1))
+    assert np.allclose(plain.predict(fresh), crossed.predict(fresh))  # unseen rows: the full model
+    fold = np.array([crossed.fold_of[row.tobytes()] for row in X.astype(np.int64)])
+    own = crossed.fold_models[0].predict(crossed._inputs(X[fold == 0]))
+    assert np.allclose(crossed.predict(X[fold == 0]), own)  # a model that never saw them
+
+    asked = []
+    predict = plain.predict
+    plain.predict = lambda X: asked.append(len(X)) or predict(X)
+    with digits_oracle.oracle_predictor(plain):
+        ours(ev, "linas", 0, 2, n)
+    n_asked = sum(asked)
+    assert n_asked >= INNER  # every inner-search candidate's top-1 came from the oracle
+    ours(ev, "linas", 1, 2, n)
+    assert sum(asked) == n_asked
