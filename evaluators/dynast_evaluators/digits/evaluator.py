@@ -18,8 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..devices import check_device
-from ..evaluator_base import build_evaluator
+from ..evaluator_base import CommonSettings, build_evaluator
 from ..measure import LatencyReport, evaluate_accuracy, measure_latency, recalibrate_bn
 from ..registry import SupernetSpec
 from ..storage import default_cache_dir, load_state, read_state_dict
@@ -37,41 +36,29 @@ CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
-class DigitsSettings:
-    """How the digits evaluator gets its weights and measures.
+class DigitsSettings(CommonSettings):
+    """How the digits evaluator gets its weights and measures (and see
+    :class:`~dynast_evaluators.evaluator_base.CommonSettings`).
 
     Attributes:
         checkpoint: a state dict of :class:`ElasticCNN` (e.g. trained with other settings);
             None: train once with ``train_epochs`` and cache it.
-        pretrained: False keeps the seeded random initialisation (tests; MACs, params and
-            latency do not depend on the weights).
-        dataset_path: not used: the data ships with scikit-learn. Giving one is an error.
-        device: torch device for accuracy and latency.
+        dataset_path: not used: the data ship with scikit-learn. Giving one is an error.
         batch_size: validation batch size.
-        bn_images, bn_batch_size: BatchNorm-recalibration subset of the training split.
-        test_fraction: share of the validation split used (a seeded subset when below 1).
         num_workers: accepted for DyNAS-T's ``--dataloader_workers``; the data are in memory.
-        latency_batch_size, latency_warmup, latency_repeats: latency protocol (5 + 20 passes:
-            the sub-networks take milliseconds, and 100 of them are measured in a minute).
+        latency_warmup, latency_repeats: 5 + 20 passes: the sub-networks take milliseconds,
+            and 100 of them are measured in a minute.
         cache_dir: where the trained supernet is kept (default ``~/.cache/dynast-lite``).
         seed: seeds the recalibration and test subsets (and random weights).
+        bn_images, bn_batch_size: BatchNorm-recalibration subset of the training split.
         train_epochs: epochs of the one-off training (see :class:`TrainSettings`).
     """
 
-    checkpoint: str | None = None
-    pretrained: bool = True
-    dataset_path: str | None = None
-    device: str = "cpu"
     batch_size: int = 128
-    bn_images: int = 500
-    bn_batch_size: int = 250
-    test_fraction: float = 1.0
-    num_workers: int = 0
-    latency_batch_size: int = 1
     latency_warmup: int = 5
     latency_repeats: int = 20
-    cache_dir: str | None = None
-    seed: int = 0
+    bn_images: int = 500
+    bn_batch_size: int = 250
     train_epochs: int = TrainSettings.epochs
 
     def __post_init__(self) -> None:
@@ -80,12 +67,8 @@ class DigitsSettings:
                 f"elastic_cnn_digits uses scikit-learn's bundled digits; it takes no dataset path "
                 f"(got {self.dataset_path!r})"
             )
-        if self.checkpoint is not None and not Path(self.checkpoint).is_file():
-            raise ValueError(f"checkpoint {self.checkpoint} does not exist")
-        check_device(self.device)
-        if not 0.0 < self.test_fraction <= 1.0:
-            raise ValueError(f"test_fraction must be in (0, 1], got {self.test_fraction}")
-        for name in ("batch_size", "bn_images", "bn_batch_size", "latency_batch_size", "latency_repeats"):
+        super().__post_init__()
+        for name in ("bn_images", "bn_batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         TrainSettings(epochs=self.train_epochs)
