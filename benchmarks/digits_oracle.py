@@ -8,7 +8,7 @@ of its data, so no sub-network's own validation (its luck on these 539 images) e
 prediction; that is the most a predictor of top-1 from the encoding and exact MACs/params could
 know with 20 times LINAS's data. Not cross-fitted, it gives its pool's sub-networks part of
 their own measured luck back: the other side, what knowing which sub-networks were lucky is
-worth. Not a timing benchmark, so a plain script (10-25 minutes here, most of it the
+worth. Not a timing benchmark, so a plain script (9-12 minutes here, most of it the
 evolutionary runs' validations):
 
     python benchmarks/digits_oracle.py [seeds] [objectives]
@@ -23,6 +23,7 @@ import contextlib
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -37,7 +38,8 @@ from dynast_lite.predictors.kernel_ridge import KernelRidge  # noqa: E402
 
 class Oracle:
     """A fixed top-1 (%) model of index rows: kernel ridge (a Gaussian process's posterior
-    mean) on the space's features and log MACs/params, standardised on its first fit.
+    mean) on the inputs LINAS's predictors get (the space's features and log MACs/params,
+    standardised on the rows it is fitted on).
 
     Args:
         ev: the digits ground truth.
@@ -49,18 +51,12 @@ class Oracle:
 
     def __init__(self, ev, folds: int = 0):
         self.ev, self.folds = ev, folds
-        self.shift = self.scale = None
-
-    def _inputs(self, X: np.ndarray) -> np.ndarray:
-        cost = self.ev.values(X, ["macs", "params"])
-        logs = np.log(np.c_[cost["macs"], cost["params"]])
-        if self.shift is None:
-            self.shift, self.scale = logs.mean(0), logs.std(0)
-        return np.c_[self.ev.space.features(X), (logs - self.shift) / self.scale]
 
     def fit(self, X: np.ndarray) -> Oracle:
         """Fit on the real top-1 of rows ``X`` (validated now where not yet)."""
         X = np.unique(np.asarray(X).astype(np.int64), axis=0)
+        measurer = SimpleNamespace(cheap=self.ev.values)  # values() answers as a measurer's cheap()
+        self._inputs = linas._Inputs(self.ev.space, measurer, ["macs", "params"]).fit(X)
         inputs, y = self._inputs(X), self.ev.values(X, ["accuracy_top1"])["accuracy_top1"]
         self.model = KernelRidge().fit(inputs, y)
         self.fold_of: dict[bytes, int] = {}
@@ -83,16 +79,18 @@ class Oracle:
         return out
 
 
-class _OracleSurrogate(linas._Surrogate):
-    """LINAS's surrogate with the oracle's top-1 and the evaluator's exact MACs/params."""
+class _AsObjective:
+    """The oracle as LINAS's top-1 predictor: index rows in, objective-form top-1 out."""
 
-    oracle: Oracle
+    def __init__(self, oracle: Oracle):
+        self.oracle = oracle
 
-    def values(self, X: np.ndarray) -> dict[str, np.ndarray]:
-        exact = self.ctx.measurer.cheap(X, self.targets.cheap())
-        out = {m: get_metric(m).to_objective(exact[m]) for m in self.targets.exact}
-        out["accuracy_top1"] = get_metric("accuracy_top1").to_objective(self.oracle.predict(X))
-        return out
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return get_metric("accuracy_top1").to_objective(self.oracle.predict(X))
+
+
+def _rows_as_inputs(X: np.ndarray, values: dict | None = None) -> np.ndarray:
+    return X  # the oracle builds its own inputs from the index rows
 
 
 @contextlib.contextmanager
@@ -104,9 +102,7 @@ def oracle_predictor(oracle: Oracle):
     def fit_oracle(ctx, targets, known_X, known, seeds):
         if fit(ctx, targets, known_X, known, seeds) is None:
             return None
-        surrogate = _OracleSurrogate(ctx, targets, {}, None)
-        surrogate.oracle = oracle
-        return surrogate
+        return linas._Surrogate(ctx, targets, {"accuracy_top1": _AsObjective(oracle)}, _rows_as_inputs)
 
     linas._fit_surrogate = fit_oracle
     try:
