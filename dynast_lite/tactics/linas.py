@@ -16,7 +16,10 @@ validations, median of 5 seeds: 852 without them, 886 with the first alone, 892 
 * with exact metrics among the objectives, the first random batch is spread evenly over them
   (picked from 20 times as many random candidates);
 * the next batch is picked greedily by predicted hypervolume gain over the measured front
-  (up to three objectives), so it does not crowd where the front is already known.
+  (up to three objectives), so it does not crowd where the front is already known; the
+  measured sub-networks enter that front at their predicted objectives, so that predictions
+  meet predictions (measured on digits, the OFA surrogate and a synthetic supernet; see
+  ``_scored_front``).
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ log = logging.getLogger("dynast_lite.linas")
 #: benchmark (batches of 10, median of 5 seeds) 0.5 reached 925 at 100 validations and 983 at
 #: 250, 1 and 2 reached 910 and 906 at 100, against 920 and 997 without it.
 OPTIMISM = 0.0
+
+#: score each batch against the surrogate's predictions of the measured sub-networks rather than
+#: their measurements (``_scored_front``); False is the earlier rule, kept for the ablation
+SCORE_AGAINST_PREDICTED = True
 
 
 def _predictor(name: str, seed: int):
@@ -97,12 +104,12 @@ def _greedy_gain(
     hopeful: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pick k candidates (from the first 4k in ``order``) one at a time, each the one whose
-    predicted point adds the most hypervolume to the measured front ``base`` (feasible measured
-    objectives) plus the points already picked; only ``eligible`` candidates (predicted feasible)
-    compete. With ``hopeful`` (each candidate's optimistic objectives: the prediction less its
-    uncertainty), a candidate is scored by what its optimistic point would add, and once picked
-    its predicted point joins the front (so the picks spread out). When none adds any, the rest
-    follow ``order``."""
+    predicted point adds the most hypervolume to the front of ``base`` (the measured
+    sub-networks, ``_scored_front``) plus the points already picked; only ``eligible``
+    candidates (predicted feasible) compete. With ``hopeful`` (each candidate's optimistic
+    objectives: the prediction less its uncertainty), a candidate is scored by what its
+    optimistic point would add, and once picked its predicted point joins the front (so the
+    picks spread out). When none adds any, the rest follow ``order``."""
     from ..indicators import hypervolume
 
     m = CF.shape[1]
@@ -319,10 +326,29 @@ def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, seed: in
     return C[keep], CF, CG, values, ctx.space.canonical(algo.result().pop_X)
 
 
-def _choose_batch(C, CF, CG, final, known_F, known_G, k: int, surrogate: _Surrogate) -> np.ndarray:
+def _scored_front(surrogate: _Surrogate, known_X: np.ndarray, known_F: np.ndarray, known_G) -> np.ndarray:
+    """The measured sub-networks a batch is scored against: each that measured without failure
+    and feasible, at its *predicted* objectives, shape (n_ok, n_obj).
+
+    Predictions shrink towards the mean, and the best measurements are the luckiest (a small
+    validation set gives a few sub-networks a point or two they would not keep), so scored
+    against measured values no candidate beats the measured front where it is dense, and the
+    picks crowd where it is empty. Against the surrogate's own view of the measured ones, the
+    comparison is like with like. Median of 10 seeds at 100 validations: digits 2.390 -> 2.476
+    (2 objectives) and 0.284 -> 0.293 (3); the OFA surrogate and the synthetic supernet level.
+    """
+    ok = np.isfinite(known_F).all(axis=1)
+    if known_G is not None:
+        ok &= (known_G <= 0).all(axis=1)
+    if not SCORE_AGAINST_PREDICTED or not ok.any():
+        return known_F[ok]
+    return surrogate(known_X[ok])[0]
+
+
+def _choose_batch(C, CF, CG, final, base: np.ndarray, k: int, surrogate: _Surrogate) -> np.ndarray:
     """Indices of the next batch: the final population first, then the rest of what the inner
     search evaluated, each by constrained rank and crowding; then picked from the head of that
-    order by predicted hypervolume gain over the measured feasible front."""
+    order by predicted hypervolume gain over ``base`` (``_scored_front``)."""
     cv = np.where(np.isfinite(CF).all(axis=1), 0.0, np.inf)
     if CG is not None:
         cv = cv + np.maximum(np.nan_to_num(CG, nan=np.inf), 0.0).sum(axis=1)
@@ -330,7 +356,6 @@ def _choose_batch(C, CF, CG, final, known_F, known_G, k: int, surrogate: _Surrog
     in_final = np.array([r.tobytes() in final_keys for r in C])
     order = _best_first(np.nan_to_num(CF, nan=np.inf), cv)
     order = np.concatenate([order[in_final[order]], order[~in_final[order]]])
-    base = known_F if known_G is None else known_F[(known_G <= 0).all(axis=1)]
     head = order[: 4 * k]
     H = surrogate.hopeful(C[head], CF[head])
     hopeful = None
@@ -405,7 +430,7 @@ def run_linas(ctx: Any) -> None:
         if found is None:
             break  # nothing unmeasured is left in the space
         C, CF, CG, values, final = found
-        known_F, known_G = ctx.evaluations(known)
-        pick = _choose_batch(C, CF, CG, final, known_F, known_G, min(batch_size, ctx.budget_left), surrogate)
+        base = _scored_front(surrogate, known_X, *ctx.evaluations(known))
+        pick = _choose_batch(C, CF, CG, final, base, min(batch_size, ctx.budget_left), surrogate)
         batch = C[pick]
         guesses = {m: values[m][pick] for m in targets.predicted}
