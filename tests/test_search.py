@@ -95,24 +95,19 @@ def test_linas_optimism_picks_by_uncertainty_deterministically(space, monkeypatc
     assert hopeful[0][:20] == plain[:20] and hopeful[0] != plain  # same first batch, other picks
 
 
-def test_linas_scores_batches_against_the_predicted_measured_front():
+def test_linas_scores_batches_against_the_predicted_measured_front(monkeypatch):
     from dynast_lite.tactics import linas
 
-    class Surrogate:  # predicts every objective as the row's sum (shrunk), records what it saw
-        def __call__(self, X):
-            self.seen = X
-            return np.column_stack([X.sum(axis=1) / 10, X[:, 0]]), None, {}
-
     X = np.array([[1, 2], [3, 4], [5, 6], [7, 8]])
+    P = np.column_stack([X.sum(axis=1) / 10, X[:, 0]])  # predictions (shrunk)
     F = np.array([[-9.0, 1.0], [np.nan, 3.0], [-7.0, 5.0], [-6.0, 7.0]])  # row 1 failed
     G = np.array([[0.0], [0.0], [0.5], [-1.0]])  # row 2 infeasible
-    sur = Surrogate()
-    base = linas._scored_front(sur, X, F, G)
-    np.testing.assert_array_equal(sur.seen, X[[0, 3]])
-    np.testing.assert_allclose(base, [[0.3, 1.0], [1.5, 7.0]])
-    np.testing.assert_array_equal(linas._scored_front(sur, X, F, None), [[0.3, 1.0], [1.1, 5.0], [1.5, 7.0]])
-    nothing = linas._scored_front(sur, X[:2], F[1:2].repeat(2, axis=0), None)
+    np.testing.assert_allclose(linas._scored_front(P, F, G), [[0.3, 1.0], [1.5, 7.0]])
+    np.testing.assert_array_equal(linas._scored_front(P, F, None), [[0.3, 1.0], [1.1, 5.0], [1.5, 7.0]])
+    nothing = linas._scored_front(P[:2], F[1:2].repeat(2, axis=0), None)
     assert nothing.shape == (0, 2)
+    monkeypatch.setattr(linas, "SCORE_AGAINST_PREDICTED", False)
+    np.testing.assert_array_equal(linas._scored_front(P, F, G), F[[0, 3]])
 
 
 @pytest.mark.parametrize("predicted", [True, False])

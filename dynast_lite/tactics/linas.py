@@ -278,7 +278,7 @@ def _fit_surrogate(
     return _Surrogate(ctx, targets, models, inputs, doubt)
 
 
-def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, seed: int):
+def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, known_pred: tuple, seed: int):
     """The inner evolutionary search on the surrogate, from the measured candidates.
 
     Returns:
@@ -299,8 +299,7 @@ def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, seed: in
     algo = make_algorithm(s.search_algo, pop_size=s.population, seed=seed).setup(inner)
     # The inner search knows every measured candidate (so it never proposes one again) and
     # starts from the best of them, as predicted.
-    F0, G0, _ = surrogate(known_X)
-    algo.tell(known_X, F0, G0)
+    algo.tell(known_X, *known_pred)
     seen: list[tuple] = []
     spent = 0
     while spent < s.inner_evals:
@@ -326,9 +325,10 @@ def _inner_search(ctx: Any, surrogate: _Surrogate, known_X: np.ndarray, seed: in
     return C[keep], CF, CG, values, ctx.space.canonical(algo.result().pop_X)
 
 
-def _scored_front(surrogate: _Surrogate, known_X: np.ndarray, known_F: np.ndarray, known_G) -> np.ndarray:
+def _scored_front(known_P: np.ndarray, known_F: np.ndarray, known_G) -> np.ndarray:
     """The measured sub-networks a batch is scored against: each that measured without failure
-    and feasible, at its *predicted* objectives, shape (n_ok, n_obj).
+    and feasible, at its *predicted* objectives ``known_P`` (rows as ``known_F``, the measured
+    ones), shape (n_ok, n_obj).
 
     Predictions shrink towards the mean, and the best measurements are the luckiest (a small
     validation set gives a few sub-networks a point or two they would not keep), so scored
@@ -340,9 +340,7 @@ def _scored_front(surrogate: _Surrogate, known_X: np.ndarray, known_F: np.ndarra
     ok = np.isfinite(known_F).all(axis=1)
     if known_G is not None:
         ok &= (known_G <= 0).all(axis=1)
-    if not SCORE_AGAINST_PREDICTED or not ok.any():
-        return known_F[ok]
-    return surrogate(known_X[ok])[0]
+    return (known_P if SCORE_AGAINST_PREDICTED else known_F)[ok]
 
 
 def _choose_batch(C, CF, CG, final, base: np.ndarray, k: int, surrogate: _Surrogate) -> np.ndarray:
@@ -426,11 +424,12 @@ def run_linas(ctx: Any) -> None:
             if batch.shape[0] == 0:
                 break
             continue
-        found = _inner_search(ctx, surrogate, known_X, next_seed(inner_seeds))
+        known_pred = surrogate(known_X)[:2]  # predicted F, G: the inner search's start, the scored front
+        found = _inner_search(ctx, surrogate, known_X, known_pred, next_seed(inner_seeds))
         if found is None:
             break  # nothing unmeasured is left in the space
         C, CF, CG, values, final = found
-        base = _scored_front(surrogate, known_X, *ctx.evaluations(known))
+        base = _scored_front(known_pred[0], *ctx.evaluations(known))
         pick = _choose_batch(C, CF, CG, final, base, min(batch_size, ctx.budget_left), surrogate)
         batch = C[pick]
         guesses = {m: values[m][pick] for m in targets.predicted}
