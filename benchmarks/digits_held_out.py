@@ -72,16 +72,18 @@ def curves(ev: HeldOutDigits, X: np.ndarray, refs: dict[str, np.ndarray], checkp
     F = rows[:, : refs["search"].shape[0]]
     H = F.copy()
     H[:, 0] = -ev.held_out(X)
-    costs = np.log(rows[:, 1:])
-    inputs = np.c_[ev.space.features(X), (costs - costs.mean(0)) / costs.std(0)]
+    costs, feats = np.log(rows[:, 1:]), ev.space.features(X)
     out: dict[str, list] = {"search": [], "held": [], "smoothed": []}
     for k in checkpoints:
         front = dl.indicators.pareto_front(F[:k])
         out["search"].append(dl.indicators.hypervolume(np.unique(F[:k], axis=0), refs["search"]))
         out["held"].append(dl.indicators.hypervolume(np.unique(H[:k][front], axis=0), refs["held"]))
-        # the front by a Gaussian process's posterior mean of each validated top-1 instead
+        # the front by a Gaussian process's posterior mean of each validated top-1 instead, its
+        # inputs standardised on those k rows (not on validations the search made later)
+        c = costs[:k]
+        inputs = np.c_[feats[:k], (c - c.mean(0)) / c.std(0)]
         S = F[:k].copy()
-        S[:, 0] = KernelRidge().fit(inputs[:k], F[:k, 0]).predict(inputs[:k])
+        S[:, 0] = KernelRidge().fit(inputs, F[:k, 0]).predict(inputs)
         smooth = dl.indicators.pareto_front(S)
         out["smoothed"].append(dl.indicators.hypervolume(np.unique(H[:k][smooth], axis=0), refs["held"]))
     return out
